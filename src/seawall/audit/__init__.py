@@ -1,0 +1,1 @@
+"""The audit: CIS Docker Benchmark and lifecycle checks as pure rules over ``AuditFacts``."""
