@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 class FileStat:
     """Ownership and mode of one host path (the path as seen on the host, not under the root).
 
-    ``kind`` is ``file``, ``dir``, ``socket``, ``symlink`` or ``other``. ``error`` is set when
-    the path exists but could not be read (e.g. permission denied).
+    Symlinks are followed inside the host root only (as in a chroot); the values describe the
+    final object and ``resolved`` names it when it differs from ``path``. ``kind`` is ``file``,
+    ``dir``, ``socket``, ``symlink`` (a dangling link: ``exists`` is false) or ``other``.
+    ``mode`` holds the permission bits only (``stat.S_IMODE``: setuid/setgid/sticky included).
+    ``error`` is set when the path could not be examined (e.g. permission denied); ``exists``
+    is then not meaningful.
     """
 
     path: str
@@ -25,15 +29,17 @@ class FileStat:
     owner: str | None = None
     group: str | None = None
     error: str | None = None
+    resolved: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MountPoint:
-    """One line of the host's mount table."""
+    """One line of the host's mount table (``options`` as written, comma-separated)."""
 
     mountpoint: str
     device: str
     fstype: str
+    options: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,9 @@ class HostFacts:
 
     ``live`` is true when ``root`` is ``/``: only then are live-kernel sources (``/proc``,
     ``auditctl``) used. Optional parts are ``None`` when unreadable, with a reason in ``errors``
-    keyed by the part's name (``audit_rules``, ``mounts``, ``groups`` ...).
+    keyed by the part's name (``audit_rules``, ``mounts``, ``groups`` ...). ``files`` is keyed
+    by host path (see ``facts.host_paths.key``). ``data_root`` is the Docker data root the
+    collector examined; ``docker_gid`` the gid of the ``docker`` group (``None`` if none).
     """
 
     root: str
@@ -59,3 +67,5 @@ class HostFacts:
     #: DOCKER_CONTENT_TRUST as set for the auditing process (CIS 4.5 is a client setting).
     content_trust: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    data_root: str = "/var/lib/docker"
+    docker_gid: int | None = None

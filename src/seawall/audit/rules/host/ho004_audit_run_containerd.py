@@ -1,0 +1,32 @@
+"""HO004: an audit rule watches /run/containerd (CIS Docker 1.6.0, 1.1.4).
+
+Passes when an audit rule covers /run/containerd: a ``-w`` watch or a ``-F dir=`` syscall rule
+on it or on a directory above it, or a ``-F path=`` rule on it. Skips when the path does not
+exist here.
+"""
+
+from __future__ import annotations
+
+from seawall.audit.model import Verdicts, host_rule
+from seawall.audit.rules.host._watch import watch_verdicts
+from seawall.facts import AuditFacts
+from seawall.model import Severity
+
+
+@host_rule(
+    id="HO004",
+    title="Audit rule watches /run/containerd",
+    severity=Severity.LOW,
+    rationale=(
+        "/run/containerd holds containerd's runtime state and socket. Recording changes there"
+        " shows who interfered with the container runtime underneath Docker."
+    ),
+    remediation=(
+        "Add `-w /run/containerd -k docker` to /etc/audit/rules.d/ and run `augenrules --load`."
+    ),
+    references=("CIS Docker Benchmark v1.6.0, 1.1.4",),
+    tags=("audit",),
+)
+def check(facts: AuditFacts) -> Verdicts:
+    """Pass per existing path when an audit rule watches it; fail when none does."""
+    return watch_verdicts(facts, "1.1.4")

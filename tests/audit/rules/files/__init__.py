@@ -1,0 +1,1 @@
+"""Unit tests for the CIS section 3 file rule helpers."""

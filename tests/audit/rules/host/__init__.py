@@ -1,0 +1,1 @@
+"""Unit tests for the CIS section 1 host rule helpers."""
