@@ -1,0 +1,1 @@
+"""Audit rule tests: fixture folders per rule ID, unit tests per section."""
