@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+#: ``setuid_reason`` starting with this prefix means the filesystem could not be read (the
+#: check is ``error``); any other reason means it was deliberately not examined (``skip``).
+SETUID_ERROR_PREFIX = "error:"
+
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
@@ -22,7 +26,8 @@ class ImageFacts:
     """A local image with its config, history and (when examined) setuid/setgid files.
 
     ``history`` is ``None`` when it could not be read (``history_error`` says why);
-    ``setuid_files`` is ``None`` when the filesystem was not examined (``setuid_reason``).
+    ``setuid_files`` is ``None`` when the filesystem was not examined; ``setuid_reason`` then
+    says why, starting with ``SETUID_ERROR_PREFIX`` (``"error:"``) when reading it failed.
     """
 
     id: str
@@ -73,6 +78,10 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value if v is not None)
 
 
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _dict(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -93,7 +102,7 @@ def parse_image(
         hist = tuple(
             HistoryEntry(
                 created_by=str(h.get("CreatedBy") or ""),
-                created=h.get("Created") if isinstance(h.get("Created"), int) else 0,
+                created=_int(h.get("Created")),
                 empty_layer=not h.get("Size"),
                 comment=str(h.get("Comment") or ""),
             )
@@ -112,7 +121,7 @@ def parse_image(
         exposed_ports=tuple(sorted(_dict(cfg.get("ExposedPorts")))),
         entrypoint=_strs(cfg.get("Entrypoint")),
         cmd=_strs(cfg.get("Cmd")),
-        size=inspect.get("Size") if isinstance(inspect.get("Size"), int) else 0,
+        size=_int(inspect.get("Size")),
         layers=_strs(_dict(inspect.get("RootFS")).get("Layers")),
         history=hist,
         history_error=history_error,

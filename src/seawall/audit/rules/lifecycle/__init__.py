@@ -3,5 +3,18 @@
 from __future__ import annotations
 
 from seawall.audit.model import AuditRule
+from seawall.audit.rules.lifecycle import (
+    lc001_drift,
+    lc002_container_age,
+    lc003_image_age,
+    lc004_dangling_image,
+    lc005_allowed_registry,
+)
 
-RULES: tuple[AuditRule, ...] = ()
+RULES: tuple[AuditRule, ...] = (
+    lc001_drift.check,
+    lc002_container_age.check,
+    lc003_image_age.check,
+    lc004_dangling_image.check,
+    lc005_allowed_registry.check,
+)

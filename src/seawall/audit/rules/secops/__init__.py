@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from seawall.audit.model import AuditRule
+from seawall.audit.rules.secops import so001_image_sprawl, so002_container_sprawl
 
-RULES: tuple[AuditRule, ...] = ()
+RULES: tuple[AuditRule, ...] = (so001_image_sprawl.check, so002_container_sprawl.check)
