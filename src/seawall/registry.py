@@ -34,7 +34,7 @@ class Rule(Generic[F]):
 
 def rule(
     *,
-    id: str,  # noqa: A002 - the natural name in rule modules
+    id: str,
     title: str,
     severity: Severity,
     scope: str,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 import yaml
 
 from seawall.audit.benchmark import available_benchmarks, load_benchmark, parse_benchmark
@@ -21,10 +20,14 @@ from tests.audit.facts_fixture import load_fixture
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(HERE.glob("*/*/*.json"))
-_SHIPPED = Path(__file__).parents[2] / "src/seawall/audit/benchmarks" / available_benchmarks()["cis-1.6"]
+_SHIPPED = (
+    Path(__file__).parents[2] / "src/seawall/audit/benchmarks" / available_benchmarks()["cis-1.6"]
+)
 _DATA = yaml.safe_load(_SHIPPED.read_text(encoding="utf-8"))
 # Fixture tests only need the item mapping; the strict check of rule IDs is its own test below.
-BENCH = parse_benchmark(_DATA, "cis-1.6", frozenset(r for i in _DATA["items"] for r in i.get("rules") or ()))
+BENCH = parse_benchmark(
+    _DATA, "cis-1.6", frozenset(r for i in _DATA["items"] for r in i.get("rules") or ())
+)
 
 
 def test_shipped_benchmark_maps_only_registered_rules() -> None:
@@ -32,7 +35,9 @@ def test_shipped_benchmark_maps_only_registered_rules() -> None:
     assert len(bench.items) == 117
 
 
-@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "path", FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}"
+)
 def test_rule_fixture(path: Path) -> None:
     rule_id, expected = path.parent.parent.name, path.parent.name
     facts, expect = load_fixture(path)

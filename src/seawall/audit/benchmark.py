@@ -71,7 +71,9 @@ def parse_benchmark(data: Any, source: str, known_rules: frozenset[str]) -> Benc
             raise _fail(source, f"item #{n + 1} is not a mapping")
         item_id = str(raw.get("id", ""))
         if not _ITEM_ID.match(item_id) or item_id in seen:
-            raise _fail(source, f"item #{n + 1} has a missing, malformed or duplicate id {item_id!r}")
+            raise _fail(
+                source, f"item #{n + 1} has a missing, malformed or duplicate id {item_id!r}"
+            )
         seen.add(item_id)
         rules = tuple(str(r) for r in raw.get("rules") or ())
         manual = raw.get("manual")
@@ -114,14 +116,17 @@ def load_benchmark(name: str, known_rules: frozenset[str]) -> Benchmark:
     """Load a shipped benchmark by ID, or a YAML file by path."""
     shipped = available_benchmarks()
     if name in shipped:
-        text = resources.files("seawall.audit.benchmarks").joinpath(shipped[name]).read_text("utf-8")
+        text = (
+            resources.files("seawall.audit.benchmarks").joinpath(shipped[name]).read_text("utf-8")
+        )
         source = name
     else:
         path = Path(name)
         if not path.is_file():
             choices = ", ".join(sorted(shipped))
             raise ConfigError(
-                f"unknown benchmark {name!r}", hint=f"use one of: {choices}, or a path to a YAML file"
+                f"unknown benchmark {name!r}",
+                hint=f"use one of: {choices}, or a path to a YAML file",
             )
         try:
             text = path.read_text(encoding="utf-8")

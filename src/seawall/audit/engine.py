@@ -42,22 +42,32 @@ def _evaluate(rule: AuditRule, facts: AuditFacts) -> Iterable[tuple[str, Locatio
         return
     if scope is Scope.IMAGE:
         if not engine.images:
-            yield "engine", None, Verdict(Outcome.SKIP, "no images on this engine", reason="no images on this engine")
+            yield (
+                "engine",
+                None,
+                Verdict(
+                    Outcome.SKIP, "no images on this engine", reason="no images on this engine"
+                ),
+            )
         for img in engine.images:
-            for v in _safe(rule, lambda img=img: rule.check(img, facts)):  # type: ignore[misc]
+            for v in _safe(rule, lambda img=img: rule.check(img, facts)):
                 yield v.target or img.ref, v.location or Location(img.uri), v
         return
     if not engine.containers:
-        yield "engine", None, Verdict(Outcome.SKIP, "no containers to audit", reason="no containers to audit")
+        yield (
+            "engine",
+            None,
+            Verdict(Outcome.SKIP, "no containers to audit", reason="no containers to audit"),
+        )
     for c in engine.containers:
-        for v in _safe(rule, lambda c=c: rule.check(c, facts)):  # type: ignore[misc]
+        for v in _safe(rule, lambda c=c: rule.check(c, facts)):
             yield v.target or c.ref, v.location or Location(c.uri), v
 
 
 def _safe(rule: AuditRule, call: object) -> Sequence[Verdict]:
     try:
         return _as_list(call())  # type: ignore[operator]
-    except Exception as exc:  # noqa: BLE001 - a buggy rule becomes an error result, never a crash
+    except Exception as exc:
         reason = f"internal error in {rule.id}: {type(exc).__name__}: {exc}"
         return (Verdict(Outcome.ERROR, reason, reason=reason),)
 
@@ -105,7 +115,15 @@ def build_controls(
             continue
         if item.manual:
             rows.append(
-                Control(item.id, item.title, item.section, item.assessment, (), Outcome.MANUAL, item.manual)
+                Control(
+                    item.id,
+                    item.title,
+                    item.section,
+                    item.assessment,
+                    (),
+                    Outcome.MANUAL,
+                    item.manual,
+                )
             )
             continue
         relevant = [r for rid in item.rules for r in by_rule.get(rid, []) if r.suppression is None]
@@ -113,5 +131,9 @@ def build_controls(
             outcome = Outcome.PASS if any(by_rule.get(rid) for rid in item.rules) else Outcome.SKIP
         else:
             outcome = max((r.outcome for r in relevant), key=lambda o: o.rank)
-        rows.append(Control(item.id, item.title, item.section, item.assessment, item.rules, outcome))
+        # A rule may itself conclude "manual" (e.g. 4.2 without an allow-list): carry its reason.
+        reason = next((r.reason for r in relevant if r.outcome is Outcome.MANUAL), None)
+        rows.append(
+            Control(item.id, item.title, item.section, item.assessment, item.rules, outcome, reason)
+        )
     return tuple(rows)

@@ -48,22 +48,30 @@ class Verdict:
     location: Location | None = None
 
 
-def passed(message: str, *evidence: str, target: str | None = None, location: Location | None = None) -> Verdict:
+def passed(
+    message: str, *evidence: str, target: str | None = None, location: Location | None = None
+) -> Verdict:
     """A ``pass`` verdict."""
     return Verdict(Outcome.PASS, message, tuple(evidence), target=target, location=location)
 
 
-def failed(message: str, *evidence: str, target: str | None = None, location: Location | None = None) -> Verdict:
+def failed(
+    message: str, *evidence: str, target: str | None = None, location: Location | None = None
+) -> Verdict:
     """A ``fail`` verdict: the target does not meet the recommendation."""
     return Verdict(Outcome.FAIL, message, tuple(evidence), target=target, location=location)
 
 
-def warned(message: str, *evidence: str, target: str | None = None, location: Location | None = None) -> Verdict:
+def warned(
+    message: str, *evidence: str, target: str | None = None, location: Location | None = None
+) -> Verdict:
     """A ``warn`` verdict: likely a problem, needs a human look."""
     return Verdict(Outcome.WARN, message, tuple(evidence), target=target, location=location)
 
 
-def informational(message: str, *evidence: str, target: str | None = None, location: Location | None = None) -> Verdict:
+def informational(
+    message: str, *evidence: str, target: str | None = None, location: Location | None = None
+) -> Verdict:
     """An ``info`` verdict: only for informational items, never a pass with a note."""
     return Verdict(Outcome.INFO, message, tuple(evidence), target=target, location=location)
 
@@ -98,45 +106,125 @@ def _decl(scope: Scope, **meta: Any) -> Callable[[AuditCheck], AuditRule]:
 
 
 def host_rule(
-    *, id: str, title: str, severity: Severity, rationale: str, remediation: str,  # noqa: A002
-    references: tuple[str, ...] = (), tags: tuple[str, ...] = (), informational: bool = False,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    references: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    informational: bool = False,
 ) -> Callable[[FactsCheck], AuditRule]:
     """Declare a rule evaluated once against the host (``check(facts)``)."""
-    return _decl(Scope.HOST, id=id, title=title, severity=severity, rationale=rationale,
-                 remediation=remediation, references=references, tags=tags, informational=informational)
+    return _decl(
+        Scope.HOST,
+        id=id,
+        title=title,
+        severity=severity,
+        rationale=rationale,
+        remediation=remediation,
+        references=references,
+        tags=tags,
+        informational=informational,
+    )
 
 
 def daemon_rule(
-    *, id: str, title: str, severity: Severity, rationale: str, remediation: str,  # noqa: A002
-    references: tuple[str, ...] = (), tags: tuple[str, ...] = (), informational: bool = False,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    references: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    informational: bool = False,
 ) -> Callable[[FactsCheck], AuditRule]:
     """Declare a rule evaluated once against the audited daemon (``check(facts)``)."""
-    return _decl(Scope.DAEMON, id=id, title=title, severity=severity, rationale=rationale,
-                 remediation=remediation, references=references, tags=tags, informational=informational)
+    return _decl(
+        Scope.DAEMON,
+        id=id,
+        title=title,
+        severity=severity,
+        rationale=rationale,
+        remediation=remediation,
+        references=references,
+        tags=tags,
+        informational=informational,
+    )
 
 
 def swarm_rule(
-    *, id: str, title: str, severity: Severity, rationale: str, remediation: str,  # noqa: A002
-    references: tuple[str, ...] = (), tags: tuple[str, ...] = (), informational: bool = False,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    references: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    informational: bool = False,
 ) -> Callable[[FactsCheck], AuditRule]:
     """Declare a rule evaluated once against the engine's swarm state (``check(facts)``)."""
-    return _decl(Scope.SWARM, id=id, title=title, severity=severity, rationale=rationale,
-                 remediation=remediation, references=references, tags=tags, informational=informational)
+    return _decl(
+        Scope.SWARM,
+        id=id,
+        title=title,
+        severity=severity,
+        rationale=rationale,
+        remediation=remediation,
+        references=references,
+        tags=tags,
+        informational=informational,
+    )
 
 
 def image_rule(
-    *, id: str, title: str, severity: Severity, rationale: str, remediation: str,  # noqa: A002
-    references: tuple[str, ...] = (), tags: tuple[str, ...] = (), informational: bool = False,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    references: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    informational: bool = False,
 ) -> Callable[[ImageCheck], AuditRule]:
     """Declare a rule evaluated once per local image (``check(image, facts)``)."""
-    return _decl(Scope.IMAGE, id=id, title=title, severity=severity, rationale=rationale,
-                 remediation=remediation, references=references, tags=tags, informational=informational)
+    return _decl(
+        Scope.IMAGE,
+        id=id,
+        title=title,
+        severity=severity,
+        rationale=rationale,
+        remediation=remediation,
+        references=references,
+        tags=tags,
+        informational=informational,
+    )
 
 
 def container_rule(
-    *, id: str, title: str, severity: Severity, rationale: str, remediation: str,  # noqa: A002
-    references: tuple[str, ...] = (), tags: tuple[str, ...] = (), informational: bool = False,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    references: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    informational: bool = False,
 ) -> Callable[[ContainerCheck], AuditRule]:
     """Declare a rule evaluated once per container, running or stopped (``check(c, facts)``)."""
-    return _decl(Scope.CONTAINER, id=id, title=title, severity=severity, rationale=rationale,
-                 remediation=remediation, references=references, tags=tags, informational=informational)
+    return _decl(
+        Scope.CONTAINER,
+        id=id,
+        title=title,
+        severity=severity,
+        rationale=rationale,
+        remediation=remediation,
+        references=references,
+        tags=tags,
+        informational=informational,
+    )

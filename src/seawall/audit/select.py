@@ -44,7 +44,8 @@ def select(
 
     def resolve(pattern: str) -> tuple[set[str], set[str]]:
         up = pattern.upper()
-        rules = {r for r in rule_ids if fnmatch.fnmatchcase(r, up)}
+        domain = len(up) == 2 and up.isalpha()
+        rules = {r for r in rule_ids if fnmatch.fnmatchcase(r, up) or (domain and r.startswith(up))}
         items = {i.id for i in benchmark.items if _item_matches(pattern, i.id)}
         # An item selects its rules; a rule selects the items it answers.
         rules |= {r for i in benchmark.items if i.id in items for r in i.rules}

@@ -202,6 +202,17 @@ def _label_opt(opts: Sequence[str], key: str) -> str:
     return ""
 
 
+def _exec(doc: Mapping[str, Any]) -> ExecFacts:
+    proc = _dict(doc.get("ProcessConfig"))
+    argv = [str(proc.get("entrypoint", "")), *_strs(proc.get("arguments"))]
+    return ExecFacts(
+        id=str(doc.get("ID", "")),
+        privileged=bool(proc.get("privileged", False)),
+        user=str(proc.get("user", "") or ""),
+        command=" ".join(argv).strip(),
+    )
+
+
 def parse_container(
     inspect: Mapping[str, Any],
     *,
@@ -228,20 +239,7 @@ def parse_container(
         change_list = tuple(
             Change(kinds.get(_int(c.get("Kind")), "?"), str(c.get("Path", ""))) for c in changes
         )
-    exec_list = None
-    if execs is not None:
-        exec_list = tuple(
-            ExecFacts(
-                id=str(e.get("ID", "")),
-                privileged=bool(_dict(e.get("ProcessConfig")).get("privileged", False)),
-                user=str(_dict(e.get("ProcessConfig")).get("user", "") or ""),
-                command=" ".join(
-                    [str(_dict(e.get("ProcessConfig")).get("entrypoint", ""))]
-                    + list(_strs(_dict(e.get("ProcessConfig")).get("arguments")))
-                ).strip(),
-            )
-            for e in execs
-        )
+    exec_list = None if execs is None else tuple(_exec(e) for e in execs)
     started = str(state.get("StartedAt") or "")
     return ContainerFacts(
         id=str(inspect.get("Id", "")),
@@ -282,7 +280,9 @@ def parse_container(
         device_cgroup_rules=_strs(hc.get("DeviceCgroupRules")),
         ulimits=_ulimits(hc.get("Ulimits")),
         healthcheck=health_test,
-        health_status=str(_dict(state.get("Health")).get("Status")) if state.get("Health") else None,
+        health_status=str(_dict(state.get("Health")).get("Status"))
+        if state.get("Health")
+        else None,
         networks=tuple(sorted(_dict(ns.get("Networks")))),
         pid=_int(state.get("Pid")),
         exec_ids=_strs(inspect.get("ExecIDs")),

@@ -6,7 +6,7 @@ line, daemon.json, ``/info`` and the bridge network in ``facts/daemon_config.py`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 

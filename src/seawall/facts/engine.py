@@ -16,7 +16,7 @@ class EngineFacts:
     ``info`` is ``GET /info``, ``version`` is ``GET /version``, ``bridge`` is
     ``GET /networks/bridge`` (``None`` when absent), ``networks`` is ``GET /networks``,
     ``swarm`` is ``GET /swarm`` and ``services`` is ``GET /services`` (only on a swarm manager).
-    ``errors`` maps a part that could not be read to the reason.
+    ``errors`` maps a part that could not be read to the reason (the run is then incomplete).
     """
 
     endpoint: str
@@ -30,3 +30,5 @@ class EngineFacts:
     images: tuple[ImageFacts, ...] = ()
     containers: tuple[ContainerFacts, ...] = ()
     errors: dict[str, str] = field(default_factory=dict)
+    #: Objects listed at the start of the audit that were gone before they could be inspected.
+    vanished: tuple[str, ...] = ()

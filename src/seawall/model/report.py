@@ -8,7 +8,8 @@ from seawall.model.outcome import Outcome
 from seawall.model.rule import Location, RuleMeta, Suppression
 from seawall.model.severity import Severity
 
-#: Version of the JSON output format (docs/schema/report.schema.json). Bump on breaking changes.
+#: Version of the JSON output format (schema: src/seawall/output/schemas/report-<version>.schema.json).
+#: Bump on breaking changes, with a new schema file.
 SCHEMA_VERSION = "1.0"
 
 
@@ -87,6 +88,8 @@ class Report:
     targets: tuple[str, ...] = ()
     deselected: tuple[str, ...] = ()
     sections: dict[str, str] = field(default_factory=dict)
+    #: One-line notices that do not make the run incomplete (e.g. an object that vanished).
+    notes: tuple[str, ...] = ()
     schema_version: str = SCHEMA_VERSION
 
     @property

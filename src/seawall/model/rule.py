@@ -71,4 +71,3 @@ class Suppression:
     source: str
     justification: str
     expires: str | None = None
-

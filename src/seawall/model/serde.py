@@ -59,7 +59,9 @@ def _convert(tp: Any, data: Any, path: str) -> Any:
             return tuple(_convert(args[0], v, f"{path}[{i}]") for i, v in enumerate(data))
         if len(args) != len(data):
             raise ValueError(f"{path}: expected {len(args)} items")
-        return tuple(_convert(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, data, strict=True)))
+        return tuple(
+            _convert(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, data, strict=True))
+        )
     if origin in (dict, typing.Mapping) or tp is dict:
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected an object")

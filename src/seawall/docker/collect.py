@@ -1,0 +1,253 @@
+"""Collect everything an audit needs from the engine: one list plus one inspect per object,
+and the few extra per-object calls some checks need, through a bounded thread pool.
+
+Never one round trip per check. A failing extra call becomes an ``*_error`` on that object;
+an object that disappears mid-audit (HTTP 404) is dropped and named in ``vanished``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from seawall.docker.client import Engine, describe_error, is_not_found
+from seawall.docker.image_files import setuid_files
+from seawall.docker.procs import processes_in_pidns, top_commands
+from seawall.facts.container import ContainerFacts, parse_container
+from seawall.facts.engine import EngineFacts
+from seawall.facts.image import ImageFacts, parse_image
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What to collect: container filters, whether to read image filesystems, and limits."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    image_files: bool = True
+    max_image_bytes: int = 2 * 1024**3
+    workers: int = 8
+    local_proc: bool = True
+
+
+def container_matches(patterns: Sequence[str], name: str, labels: dict[str, str]) -> bool:
+    """A name glob (``web-*``) or ``label=KEY`` / ``label=KEY=VALUE`` matches this container."""
+    for p in patterns:
+        if p.startswith("label="):
+            key, _, value = p[len("label=") :].partition("=")
+            if key in labels and (not value or labels[key] == value):
+                return True
+        elif fnmatch.fnmatchcase(name, p):
+            return True
+    return False
+
+
+def _selected(summary: dict[str, Any], opts: EngineOptions) -> bool:
+    names = [str(n).lstrip("/") for n in summary.get("Names") or []]
+    name = names[0] if names else str(summary.get("Id", ""))[:12]
+    labels = {str(k): str(v) for k, v in (summary.get("Labels") or {}).items()}
+    if opts.include and not container_matches(opts.include, name, labels):
+        return False
+    return not (opts.exclude and container_matches(opts.exclude, name, labels))
+
+
+class _Collector:
+    def __init__(self, engine: Engine, opts: EngineOptions) -> None:
+        self.engine = engine
+        self.opts = opts
+
+    def _try(self, path: str, **params: Any) -> tuple[Any, str | None]:
+        try:
+            return self.engine.get(path, **params), None
+        except Exception as exc:
+            return None, describe_error(self.engine.endpoint, exc)
+
+    def processes(self, cid: str, pid: int) -> tuple[list[str] | None, str | None]:
+        doc, err = self._try(f"/containers/{cid}/top")
+        if err is None:
+            try:
+                return top_commands(doc), None
+            except ValueError as exc:
+                err = str(exc)
+        # The host's view by PID namespace, when the engine is on this host.
+        if self.opts.local_proc and pid > 0:
+            try:
+                return processes_in_pidns(pid), None
+            except OSError as exc:
+                return None, f"top endpoint failed ({err}); /proc/{pid}: {exc.strerror}"
+        return None, f"top endpoint failed: {err}"
+
+    def container(self, cid: str) -> ContainerFacts | None:
+        try:
+            inspect = self.engine.get(f"/containers/{cid}/json")
+        except Exception as exc:
+            if is_not_found(exc):
+                return None
+            raise
+        running = bool((inspect.get("State") or {}).get("Running"))
+        changes, changes_err = self._try(f"/containers/{cid}/changes")
+        procs: list[str] | None = None
+        procs_err: str | None = "container is not running"
+        execs: list[dict[str, Any]] | None = None
+        execs_err: str | None = "container is not running"
+        if running:
+            procs, procs_err = self.processes(
+                cid, int((inspect.get("State") or {}).get("Pid") or 0)
+            )
+            execs, execs_err = [], None
+            for eid in inspect.get("ExecIDs") or []:
+                doc, err = self._try(f"/exec/{eid}/json")
+                if doc is not None:
+                    execs.append(doc)
+                elif err and "404" not in err:
+                    execs, execs_err = None, f"exec {eid}: {err}"
+                    break
+        return parse_container(
+            inspect,
+            # The engine answers JSON null for "no changes".
+            changes=(changes or []) if changes_err is None else None,
+            changes_error=changes_err,
+            processes=procs,
+            processes_error=None if procs is not None else procs_err,
+            execs=execs,
+            execs_error=None if execs is not None else execs_err,
+        )
+
+    def image(self, iid: str) -> ImageFacts | None:
+        try:
+            inspect = self.engine.get(f"/images/{iid}/json")
+        except Exception as exc:
+            if is_not_found(exc):
+                return None
+            raise
+        history, history_err = self._try(f"/images/{iid}/history")
+        files: list[str] | None = None
+        reason: str | None = None
+        size = inspect.get("Size") if isinstance(inspect.get("Size"), int) else 0
+        if not self.opts.image_files:
+            reason = "image filesystems not examined (--no-image-files)"
+        elif size > self.opts.max_image_bytes:
+            reason = f"image is {size} bytes, over the {self.opts.max_image_bytes}-byte limit for filesystem checks"
+        else:
+            try:
+                resp = self.engine.stream(f"/images/{iid}/get")
+                try:
+                    files = setuid_files(resp.raw)
+                finally:
+                    resp.close()
+            except Exception as exc:
+                reason = f"error: cannot read the image export: {describe_error(self.engine.endpoint, exc)}"
+        return parse_image(
+            inspect,
+            history=history if history_err is None else None,
+            history_error=history_err,
+            setuid_files=files,
+            setuid_reason=reason,
+        )
+
+
+def collect_engine(
+    engine: Engine, opts: EngineOptions, progress: Progress | None = None
+) -> EngineFacts:
+    """Read version, info, networks, swarm, every selected container and every image."""
+    col = _Collector(engine, opts)
+    errors: dict[str, str] = {}
+    version, err = col._try("/version")
+    if err:
+        errors["version"] = err
+    info, err = col._try("/info")
+    if err:
+        errors["info"] = err
+    bridge, err = col._try("/networks/bridge")
+    if err and "404" not in err:
+        errors["bridge"] = err
+    networks, err = col._try("/networks")
+    if err:
+        errors["networks"] = err
+    swarm = services = None
+    swarm_state = ((info or {}).get("Swarm") or {}) if isinstance(info, dict) else {}
+    if swarm_state.get("LocalNodeState") == "active" and swarm_state.get("ControlAvailable"):
+        swarm, err = col._try("/swarm")
+        if err:
+            errors["swarm"] = err
+        services, err = col._try("/services")
+        if err:
+            errors["services"] = err
+    summaries, err = col._try("/containers/json", all=1)
+    if err:
+        errors["containers"] = err
+        summaries = []
+    image_list, err = col._try("/images/json", all=0)
+    if err:
+        errors["images"] = err
+        image_list = []
+    wanted = [s for s in summaries if _selected(s, opts)]
+    vanished: list[str] = []
+    containers: list[ContainerFacts] = []
+    images: list[ImageFacts] = []
+    done = 0
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(label, done)
+
+    with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
+        cfut = [(s, pool.submit(col.container, str(s["Id"]))) for s in wanted]
+        ifut = [(i, pool.submit(col.image, str(i["Id"]))) for i in image_list]
+        for s, f in cfut:
+            name = (s.get("Names") or [str(s["Id"])[:12]])[0].lstrip("/")
+            try:
+                c = f.result()
+            except Exception as exc:
+                errors[f"container/{name}"] = describe_error(engine.endpoint, exc)
+                continue
+            finally:
+                tick("containers")
+            if c is None:
+                vanished.append(f"container/{name}")
+            else:
+                containers.append(c)
+        for i, g in ifut:
+            try:
+                im = g.result()
+            except Exception as exc:
+                errors[f"image/{str(i['Id'])[7:19]}"] = describe_error(engine.endpoint, exc)
+                continue
+            finally:
+                tick("images")
+            if im is None:
+                vanished.append(f"image/{str(i['Id'])[7:19]}")
+            else:
+                images.append(im)
+    return EngineFacts(
+        endpoint=engine.endpoint,
+        api_version=engine.api,
+        version=version or {},
+        info=info or {},
+        bridge=bridge,
+        networks=tuple(networks or ()),
+        swarm=swarm,
+        services=tuple(services) if services is not None else None,
+        images=tuple(sorted(images, key=lambda x: x.name)),
+        containers=tuple(sorted(containers, key=lambda x: x.name)),
+        errors=errors,
+        vanished=tuple(sorted(vanished)),
+    )
+
+
+def is_local_engine(endpoint: str) -> bool:
+    """True when the engine runs on this host (unix socket, or TCP on loopback)."""
+    if endpoint.startswith("unix://"):
+        return True
+    host = endpoint.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+__all__ = ["EngineOptions", "collect_engine", "container_matches", "is_local_engine"]

@@ -1,0 +1,1 @@
+"""Suppressions: ignore files (and later inline pragmas and VEX). Findings are marked, never dropped."""

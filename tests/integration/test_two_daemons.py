@@ -1,0 +1,113 @@
+"""Two daemons on one host: auditing each socket reports that daemon's own process and flags.
+
+The second dockerd gets its own data root, exec root, pidfile, socket and bridge (never
+``--bridge=none``, which would delete the first daemon's docker0) and different flags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import PREFIX, audit_json
+
+BRIDGE = f"sw{os.getpid() % 100000}br"
+
+
+@pytest.fixture(scope="module")
+def second_daemon(engine: str) -> Iterator[tuple[str, int]]:
+    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-dockerd-"))
+    sock = root / "docker.sock"
+    subprocess.run(["ip", "link", "add", BRIDGE, "type", "bridge"], check=True)
+    subprocess.run(["ip", "addr", "add", "10.213.78.1/24", "dev", BRIDGE], check=True)
+    subprocess.run(["ip", "link", "set", BRIDGE, "up"], check=True)
+    log = (root / "dockerd.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            "dockerd",
+            "--data-root",
+            str(root / "data"),
+            "--exec-root",
+            str(root / "exec"),
+            "--pidfile",
+            str(root / "docker.pid"),
+            "-H",
+            f"unix://{sock}",
+            "--iptables=false",
+            "--bridge",
+            BRIDGE,
+            "--log-level=warn",
+            "--userland-proxy=false",
+            "--live-restore",
+            "--no-new-privileges",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(120):
+            ok = subprocess.run(
+                ["docker", "-H", f"unix://{sock}", "version"], capture_output=True, check=False
+            )
+            if ok.returncode == 0:
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(
+                "second dockerd did not start: " + (root / "dockerd.log").read_text()[-2000:]
+            )
+        if proc.poll() is not None:
+            pytest.fail("second dockerd exited: " + (root / "dockerd.log").read_text()[-2000:])
+        yield f"unix://{sock}", proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        subprocess.run(["ip", "link", "del", BRIDGE], check=False)
+        subprocess.run(["umount", "-R", str(root / "exec")], check=False, capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _daemon_report(endpoint: str, tmp: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    facts = tmp / "facts.json"
+    report, proc = audit_json("--host", endpoint, "--checks", "2", "--save-facts", str(facts))
+    assert "Traceback" not in proc.stderr
+    return report, json.loads(facts.read_text())
+
+
+def _outcomes(report: dict[str, Any]) -> dict[str, str]:
+    return {r["rule_id"]: r["outcome"] for r in report["results"]}
+
+
+def test_each_socket_reports_its_own_daemon(second_daemon: tuple[str, int], tmp_path: Path) -> None:
+    endpoint, pid = second_daemon
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, first_facts = _daemon_report("unix:///var/run/docker.sock", tmp_path / "a")
+    second, second_facts = _daemon_report(endpoint, tmp_path / "b")
+    assert second_facts["daemon"]["pid"] == pid
+    first_pid = int(Path("/var/run/docker.pid").read_text().strip())
+    assert first_facts["daemon"]["pid"] == first_pid != pid
+    a, b = _outcomes(first), _outcomes(second)
+    # (--icc=false cannot be combined with --iptables=false: dockerd refuses to start.)
+    assert b["DM014"] == "pass" and a["DM014"] == "fail"  # no-new-privileges only there
+    assert b["DM015"] == "pass" and a["DM015"] == "fail"  # live restore only there
+    assert b["DM016"] == "pass" and a["DM016"] == "fail"  # userland proxy off only there
+    assert b["DM004"] == "fail" and a["DM004"] == "pass"  # --iptables=false only there
+    assert b["DM003"] == "fail" and a["DM003"] == "pass"  # log level warn, not info
