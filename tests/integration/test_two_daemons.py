@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -25,9 +26,12 @@ BRIDGE = f"sw{os.getpid() % 100000}br"
 
 
 @pytest.fixture(scope="module")
-def second_daemon(engine: str) -> Iterator[tuple[str, int]]:
+def second_daemon(engine: str) -> Iterator[tuple[str, int, int]]:
     root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-dockerd-"))
     sock = root / "docker.sock"
+    with socket.socket() as probe:  # a free loopback port for the plain-TCP listener
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     subprocess.run(["ip", "link", "add", BRIDGE, "type", "bridge"], check=True)
     subprocess.run(["ip", "addr", "add", "10.213.78.1/24", "dev", BRIDGE], check=True)
     subprocess.run(["ip", "link", "set", BRIDGE, "up"], check=True)
@@ -43,6 +47,8 @@ def second_daemon(engine: str) -> Iterator[tuple[str, int]]:
             str(root / "docker.pid"),
             "-H",
             f"unix://{sock}",
+            "-H",
+            f"tcp://127.0.0.1:{port}",
             "--iptables=false",
             "--bridge",
             BRIDGE,
@@ -57,7 +63,10 @@ def second_daemon(engine: str) -> Iterator[tuple[str, int]]:
     try:
         for _ in range(120):
             ok = subprocess.run(
-                ["docker", "-H", f"unix://{sock}", "version"], capture_output=True, check=False
+                # The TCP listener comes up last: once it answers, both endpoints are ready.
+                ["docker", "-H", f"tcp://127.0.0.1:{port}", "version"],
+                capture_output=True,
+                check=False,
             )
             if ok.returncode == 0:
                 break
@@ -70,7 +79,7 @@ def second_daemon(engine: str) -> Iterator[tuple[str, int]]:
             )
         if proc.poll() is not None:
             pytest.fail("second dockerd exited: " + (root / "dockerd.log").read_text()[-2000:])
-        yield f"unix://{sock}", proc.pid
+        yield f"unix://{sock}", proc.pid, port
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -95,8 +104,10 @@ def _outcomes(report: dict[str, Any]) -> dict[str, str]:
     return {r["rule_id"]: r["outcome"] for r in report["results"]}
 
 
-def test_each_socket_reports_its_own_daemon(second_daemon: tuple[str, int], tmp_path: Path) -> None:
-    endpoint, pid = second_daemon
+def test_each_socket_reports_its_own_daemon(
+    second_daemon: tuple[str, int, int], tmp_path: Path
+) -> None:
+    endpoint, pid, _ = second_daemon
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first, first_facts = _daemon_report("unix:///var/run/docker.sock", tmp_path / "a")
@@ -111,3 +122,15 @@ def test_each_socket_reports_its_own_daemon(second_daemon: tuple[str, int], tmp_
     assert b["DM016"] == "pass" and a["DM016"] == "fail"  # userland proxy off only there
     assert b["DM004"] == "fail" and a["DM004"] == "pass"  # --iptables=false only there
     assert b["DM003"] == "fail" and a["DM003"] == "pass"  # log level warn, not info
+
+
+def test_plain_tcp_endpoint_is_audited_as_a_finding(
+    second_daemon: tuple[str, int, int], tmp_path: Path
+) -> None:
+    _, pid, port = second_daemon
+    report, facts = _daemon_report(f"tcp://127.0.0.1:{port}", tmp_path)
+    assert facts["daemon"]["pid"] == pid  # found from the listening TCP socket's inode
+    dm007 = next(r for r in report["results"] if r["rule_id"] == "DM007")
+    assert dm007["outcome"] == "fail"
+    assert f"127.0.0.1:{port}" in " ".join([dm007["message"], *dm007["evidence"]])
+    assert not any(r["outcome"] == "error" for r in report["results"])

@@ -131,8 +131,10 @@ def remove_prefixed(prefix: str) -> None:
         ).splitlines()
         if line.startswith(prefix)
     ]
-    if images:
-        docker("rmi", "-f", *sorted(set(images)), check=False)
+    # Children first: a base image with dependent images is only removed once they are gone.
+    for _ in range(3):
+        if images:
+            docker("rmi", "-f", *sorted(set(images), reverse=True), check=False)
 
 
 def inspect(name: str) -> dict[str, object]:

@@ -42,7 +42,10 @@ def gather(
     try:
         engine = Engine(opts.endpoint, timeout=opts.timeout, pool_size=opts.engine.workers)
     except EngineError as exc:
-        engine_error = exc.message
+        # The report names the endpoint as the error's source; keep the reason and the hint.
+        engine_error = exc.message.removeprefix(f"engine {opts.endpoint}: ")
+        if exc.hint:
+            engine_error += f" — {exc.hint}"
         engine = None
     daemon = collect_daemon(opts.endpoint, host_root=opts.host_root, config_path=opts.daemon_config)
     if engine is not None:
