@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,18 @@ def audit_json(*args: str) -> tuple[dict[str, Any], subprocess.CompletedProcess[
     return report, proc
 
 
+def _free_privileged_port() -> int:
+    """A host port below 1024 that nothing is bound to right now (so the run cannot collide)."""
+    for port in range(873, 1024):
+        with socket.socket() as s:
+            try:
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free privileged port for the scenario")
+
+
 @pytest.fixture(scope="session")
 def scenario(engine: str) -> Iterator[Scenario]:
     """Create the containers of the issue's scenario; remove them afterwards."""
@@ -98,7 +111,11 @@ def scenario(engine: str) -> Iterator[Scenario]:
             ),
             "rootmnt": (["-v", "/:/host"], sleep, frozenset({"RT006", "RT032"})),
             "etcro": (["-v", "/etc:/host-etc:ro"], sleep, frozenset({"RT006"})),
-            "port": (["-p", "873:8080"], sleep, frozenset({"RT008", "RT014"})),
+            "port": (
+                ["-p", f"{_free_privileged_port()}:8080"],
+                sleep,
+                frozenset({"RT008", "RT014"}),
+            ),
             "seccomp": (["--security-opt", "seccomp=unconfined"], sleep, frozenset({"RT022"})),
             "restart": (["--restart", "always"], sleep, frozenset({"RT015"})),
             "shared": (

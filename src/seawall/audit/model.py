@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Generic, TypeVar
 
 from seawall.facts import AuditFacts, ContainerFacts, ImageFacts
 from seawall.model import Location, Outcome, Severity
@@ -101,130 +101,54 @@ ImageCheck = Callable[[ImageFacts, AuditFacts], Verdicts]
 ContainerCheck = Callable[[ContainerFacts, AuditFacts], Verdicts]
 
 
-def _decl(scope: Scope, **meta: Any) -> Callable[[AuditCheck], AuditRule]:
-    return rule(scope=scope.value, **meta)
+C = TypeVar("C", bound=AuditCheck)
 
 
-def host_rule(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    references: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    informational: bool = False,
-) -> Callable[[FactsCheck], AuditRule]:
-    """Declare a rule evaluated once against the host (``check(facts)``)."""
-    return _decl(
-        Scope.HOST,
-        id=id,
-        title=title,
-        severity=severity,
-        rationale=rationale,
-        remediation=remediation,
-        references=references,
-        tags=tags,
-        informational=informational,
-    )
+class _Declare(Generic[C]):
+    """The decorator for one scope; typed so each scope's check signature is checked."""
+
+    def __init__(self, scope: Scope, doc: str) -> None:
+        self.scope = scope
+        self.__doc__ = doc
+
+    def __call__(
+        self,
+        *,
+        id: str,
+        title: str,
+        severity: Severity,
+        rationale: str,
+        remediation: str,
+        references: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        informational: bool = False,
+    ) -> Callable[[C], AuditRule]:
+        """Declare a rule of this scope with its metadata."""
+        declare: Callable[[AuditCheck], AuditRule] = rule(
+            id=id,
+            title=title,
+            severity=severity,
+            scope=self.scope.value,
+            rationale=rationale,
+            remediation=remediation,
+            references=references,
+            tags=tags,
+            informational=informational,
+        )
+        return declare
 
 
-def daemon_rule(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    references: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    informational: bool = False,
-) -> Callable[[FactsCheck], AuditRule]:
-    """Declare a rule evaluated once against the audited daemon (``check(facts)``)."""
-    return _decl(
-        Scope.DAEMON,
-        id=id,
-        title=title,
-        severity=severity,
-        rationale=rationale,
-        remediation=remediation,
-        references=references,
-        tags=tags,
-        informational=informational,
-    )
-
-
-def swarm_rule(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    references: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    informational: bool = False,
-) -> Callable[[FactsCheck], AuditRule]:
-    """Declare a rule evaluated once against the engine's swarm state (``check(facts)``)."""
-    return _decl(
-        Scope.SWARM,
-        id=id,
-        title=title,
-        severity=severity,
-        rationale=rationale,
-        remediation=remediation,
-        references=references,
-        tags=tags,
-        informational=informational,
-    )
-
-
-def image_rule(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    references: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    informational: bool = False,
-) -> Callable[[ImageCheck], AuditRule]:
-    """Declare a rule evaluated once per local image (``check(image, facts)``)."""
-    return _decl(
-        Scope.IMAGE,
-        id=id,
-        title=title,
-        severity=severity,
-        rationale=rationale,
-        remediation=remediation,
-        references=references,
-        tags=tags,
-        informational=informational,
-    )
-
-
-def container_rule(
-    *,
-    id: str,
-    title: str,
-    severity: Severity,
-    rationale: str,
-    remediation: str,
-    references: tuple[str, ...] = (),
-    tags: tuple[str, ...] = (),
-    informational: bool = False,
-) -> Callable[[ContainerCheck], AuditRule]:
-    """Declare a rule evaluated once per container, running or stopped (``check(c, facts)``)."""
-    return _decl(
-        Scope.CONTAINER,
-        id=id,
-        title=title,
-        severity=severity,
-        rationale=rationale,
-        remediation=remediation,
-        references=references,
-        tags=tags,
-        informational=informational,
-    )
+#: A rule evaluated once against the host (``check(facts)``).
+host_rule: _Declare[FactsCheck] = _Declare(Scope.HOST, "Declare a host rule: check(facts).")
+#: A rule evaluated once against the audited daemon (``check(facts)``).
+daemon_rule: _Declare[FactsCheck] = _Declare(Scope.DAEMON, "Declare a daemon rule: check(facts).")
+#: A rule evaluated once against the engine's swarm state (``check(facts)``).
+swarm_rule: _Declare[FactsCheck] = _Declare(Scope.SWARM, "Declare a swarm rule: check(facts).")
+#: A rule evaluated once per local image (``check(image, facts)``).
+image_rule: _Declare[ImageCheck] = _Declare(
+    Scope.IMAGE, "Declare an image rule: check(image, facts)."
+)
+#: A rule evaluated once per container, running or stopped (``check(c, facts)``).
+container_rule: _Declare[ContainerCheck] = _Declare(
+    Scope.CONTAINER, "Declare a container rule: check(container, facts)."
+)

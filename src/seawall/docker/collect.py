@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from seawall.docker.client import Engine, describe_error, is_not_found
 from seawall.docker.image_files import setuid_files
@@ -151,45 +151,69 @@ class _Collector:
         )
 
 
+T = TypeVar("T")
+
+
+def _harvest(
+    jobs: list[tuple[str, Future[T | None]]],
+    endpoint: str,
+    errors: dict[str, str],
+    vanished: list[str],
+    tick: Callable[[str], None],
+) -> list[T]:
+    """Collect finished jobs: a value, an error for that object, or a note that it vanished."""
+    out: list[T] = []
+    for label, fut in jobs:
+        try:
+            value = fut.result()
+        except Exception as exc:  # one object's failure is that object's error, never the run's
+            errors[label] = describe_error(endpoint, exc)
+            continue
+        finally:
+            tick(label.split("/", 1)[0])
+        if value is None:
+            vanished.append(label)
+        else:
+            out.append(value)
+    return out
+
+
+def _engine_docs(col: _Collector, errors: dict[str, str]) -> dict[str, Any]:
+    """The engine-wide documents: version, info, networks, swarm and the object lists."""
+    docs: dict[str, Any] = {}
+    for key, path, params in (
+        ("version", "/version", {}),
+        ("info", "/info", {}),
+        ("bridge", "/networks/bridge", {}),
+        ("networks", "/networks", {}),
+        ("containers", "/containers/json", {"all": 1}),
+        ("images", "/images/json", {"all": 0}),
+    ):
+        docs[key], err = col._try(path, **params)
+        # A missing default bridge is a fact (e.g. --bridge=none), not an error.
+        if err and not (key == "bridge" and "404" in err):
+            errors[key] = err
+    swarm_state = (
+        ((docs["info"] or {}).get("Swarm") or {}) if isinstance(docs["info"], dict) else {}
+    )
+    docs["swarm"] = docs["services"] = None
+    if swarm_state.get("LocalNodeState") == "active" and swarm_state.get("ControlAvailable"):
+        for key, path in (("swarm", "/swarm"), ("services", "/services")):
+            docs[key], err = col._try(path)
+            if err:
+                errors[key] = err
+    return docs
+
+
 def collect_engine(
     engine: Engine, opts: EngineOptions, progress: Progress | None = None
 ) -> EngineFacts:
     """Read version, info, networks, swarm, every selected container and every image."""
     col = _Collector(engine, opts)
     errors: dict[str, str] = {}
-    version, err = col._try("/version")
-    if err:
-        errors["version"] = err
-    info, err = col._try("/info")
-    if err:
-        errors["info"] = err
-    bridge, err = col._try("/networks/bridge")
-    if err and "404" not in err:
-        errors["bridge"] = err
-    networks, err = col._try("/networks")
-    if err:
-        errors["networks"] = err
-    swarm = services = None
-    swarm_state = ((info or {}).get("Swarm") or {}) if isinstance(info, dict) else {}
-    if swarm_state.get("LocalNodeState") == "active" and swarm_state.get("ControlAvailable"):
-        swarm, err = col._try("/swarm")
-        if err:
-            errors["swarm"] = err
-        services, err = col._try("/services")
-        if err:
-            errors["services"] = err
-    summaries, err = col._try("/containers/json", all=1)
-    if err:
-        errors["containers"] = err
-        summaries = []
-    image_list, err = col._try("/images/json", all=0)
-    if err:
-        errors["images"] = err
-        image_list = []
-    wanted = [s for s in summaries if _selected(s, opts)]
+    docs = _engine_docs(col, errors)
+    wanted = [s for s in docs["containers"] or [] if _selected(s, opts)]
     vanished: list[str] = []
-    containers: list[ContainerFacts] = []
-    images: list[ImageFacts] = []
     done = 0
 
     def tick(label: str) -> None:
@@ -199,41 +223,28 @@ def collect_engine(
             progress(label, done)
 
     with ThreadPoolExecutor(max_workers=max(1, opts.workers)) as pool:
-        cfut = [(s, pool.submit(col.container, str(s["Id"]))) for s in wanted]
-        ifut = [(i, pool.submit(col.image, str(i["Id"]))) for i in image_list]
-        for s, f in cfut:
-            name = (s.get("Names") or [str(s["Id"])[:12]])[0].lstrip("/")
-            try:
-                c = f.result()
-            except Exception as exc:
-                errors[f"container/{name}"] = describe_error(engine.endpoint, exc)
-                continue
-            finally:
-                tick("containers")
-            if c is None:
-                vanished.append(f"container/{name}")
-            else:
-                containers.append(c)
-        for i, g in ifut:
-            try:
-                im = g.result()
-            except Exception as exc:
-                errors[f"image/{str(i['Id'])[7:19]}"] = describe_error(engine.endpoint, exc)
-                continue
-            finally:
-                tick("images")
-            if im is None:
-                vanished.append(f"image/{str(i['Id'])[7:19]}")
-            else:
-                images.append(im)
+        cjobs = [
+            (
+                f"container/{(s.get('Names') or [str(s['Id'])[:12]])[0].lstrip('/')}",
+                pool.submit(col.container, str(s["Id"])),
+            )
+            for s in wanted
+        ]
+        ijobs = [
+            (f"image/{str(i['Id'])[7:19]}", pool.submit(col.image, str(i["Id"])))
+            for i in docs["images"] or []
+        ]
+        containers = _harvest(cjobs, engine.endpoint, errors, vanished, tick)
+        images = _harvest(ijobs, engine.endpoint, errors, vanished, tick)
+    services = docs["services"]
     return EngineFacts(
         endpoint=engine.endpoint,
         api_version=engine.api,
-        version=version or {},
-        info=info or {},
-        bridge=bridge,
-        networks=tuple(networks or ()),
-        swarm=swarm,
+        version=docs["version"] or {},
+        info=docs["info"] or {},
+        bridge=docs["bridge"],
+        networks=tuple(docs["networks"] or ()),
+        swarm=docs["swarm"],
         services=tuple(services) if services is not None else None,
         images=tuple(sorted(images, key=lambda x: x.name)),
         containers=tuple(sorted(containers, key=lambda x: x.name)),
