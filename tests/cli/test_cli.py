@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from seawall.cli import main
 from seawall.facts.snapshot import save_facts
+from seawall.output import report_schema
 from tests.audit.facts_fixture import facts_from_fixture
 
 
@@ -64,6 +66,7 @@ def test_from_facts_same_clock_same_json(
     assert main(args) == 1
     assert capsys.readouterr().out == first
     report = json.loads(first)
+    jsonschema.validate(report, report_schema())
     assert report["schema_version"]
     priv = [r for r in report["results"] if r["rule_id"] == "RT005"]
     assert [r["outcome"] for r in priv] == ["fail"]
@@ -155,3 +158,15 @@ def test_config_file_sets_defaults_and_flags_win(
         == 6
     )
     capsys.readouterr()
+
+
+def test_rule_docs_are_generated_from_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/rules/audit.md is the output of `seawall rules list --format markdown`, never hand-edited."""
+    assert main(["rules", "list", "--format", "markdown"]) == 0
+    generated = capsys.readouterr().out
+    committed = (Path(__file__).parents[2] / "docs" / "rules" / "audit.md").read_text(
+        encoding="utf-8"
+    )
+    assert committed == generated, (
+        "regenerate: seawall rules list --format markdown > docs/rules/audit.md"
+    )
