@@ -125,6 +125,7 @@ def test_remote_endpoint_does_not_read_local_daemon_json(tmp_path: Path) -> None
     facts = collect_daemon("tcp://10.9.9.9:2376")
     assert facts.process_error == "remote endpoint: daemon process not visible from this host"
     assert facts.config is None
+    assert facts.config_path == ""
     assert facts.config_error == (
         "daemon.json not read: tcp://10.9.9.9:2376 is not on this host "
         "(name its file with --daemon-config)"

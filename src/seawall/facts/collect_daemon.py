@@ -41,22 +41,17 @@ def collect_daemon(
             f"process discovery skipped: auditing the tree at {host_root}, not the live host"
         )
     path = config_path or _config_path_from_process(pid, cmdline)
+    config: dict[str, Any] | None
+    config_error: str | None
     if live and config_path is None and not is_local_endpoint(endpoint):
         # The local /etc/docker/daemon.json belongs to another daemon than the one audited.
-        return DaemonFacts(
-            endpoint=endpoint,
-            pid=pid,
-            cmdline=cmdline,
-            discovery=discovery,
-            process_error=process_error,
-            config_path="",
-            config=None,
-            config_error=(
-                f"daemon.json not read: {endpoint} is not on this host "
-                "(name its file with --daemon-config)"
-            ),
+        path, config = "", None
+        config_error = (
+            f"daemon.json not read: {endpoint} is not on this host "
+            "(name its file with --daemon-config)"
         )
-    config, config_error = read_daemon_json(path, host_root)
+    else:
+        config, config_error = read_daemon_json(path, host_root)
     return DaemonFacts(
         endpoint=endpoint,
         pid=pid,

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from seawall.audit.rules.images._history import classify, short, steps, strip_shell
-from seawall.facts.image import HistoryEntry
+from seawall.audit.model import Verdict
+from seawall.audit.rules.images._history import (
+    classify,
+    history_steps,
+    short,
+    step_text,
+    steps,
+    strip_shell,
+)
+from seawall.facts.image import HistoryEntry, ImageFacts
+from seawall.model import Outcome
 
 HEX = "99dab1a7a2dd5d9f985450ffe99777fca12ef0bdae5ec5e071c7846d31930e6d"
 
@@ -88,3 +97,27 @@ def test_steps_build_args_and_shell() -> None:
 def test_short() -> None:
     assert short("a\n  b") == "a b"
     assert short("x" * 200, 10) == "x" * 9 + "…"
+
+
+def test_history_steps_reads_or_errors() -> None:
+    entry = HistoryEntry("/bin/sh -c apt-get update")
+    read = history_steps(ImageFacts(id="sha256:" + HEX, history=(entry,)))
+    assert not isinstance(read, Verdict)
+    (step,) = read
+    assert (step.number, step.keyword, step.args) == (1, "RUN", "apt-get update")
+    unread = history_steps(ImageFacts(id="sha256:" + HEX, history_error="HTTP 500"))
+    assert isinstance(unread, Verdict)
+    assert (unread.outcome, unread.reason) == (
+        Outcome.ERROR,
+        "image history not readable: HTTP 500",
+    )
+
+
+def test_step_text_redacts_and_shortens() -> None:
+    (step,) = steps(
+        [HistoryEntry("/bin/sh -c curl https://admin:S3cretPass@x.example/" + "a" * 200)]
+    )
+    text = step_text(step)
+    assert text.startswith("step 1: RUN curl")
+    assert "S3cretPass" not in text
+    assert len(text) <= len("step 1: RUN ") + 120

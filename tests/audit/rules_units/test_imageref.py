@@ -12,8 +12,11 @@ from seawall.audit.rules._imageref import (
     first_per_name,
     is_image_id,
     normalise_allowed,
+    origin_verdict,
     parse_reference,
+    parse_references,
 )
+from seawall.model import Outcome
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -137,3 +140,33 @@ def test_round_trip(registry: str, path: list[str], tag: str) -> None:
     ref = ImageRef(registry, "/".join(path), tag)
     text = ref.name + (f":{tag}" if tag else "")
     assert parse_reference(text) == ref
+
+
+def test_parse_references_keeps_text_and_drops_non_references() -> None:
+    texts = ["busybox:1.36", "<none>:<none>", "sha256:" + "ab" * 32, f"busybox@{DIGEST}"]
+    assert parse_references(texts) == [
+        ("busybox:1.36", ImageRef("docker.io", "library/busybox", "1.36")),
+        (f"busybox@{DIGEST}", ImageRef("docker.io", "library/busybox", digest=DIGEST)),
+    ]
+
+
+def test_origin_verdict_fails_once_per_repository() -> None:
+    refs = parse_references(["busybox:1.36", f"busybox@{DIGEST}", "quay.io/org/app:1"])
+    verdict = origin_verdict("image", refs, ("quay.io",))
+    assert verdict.outcome is Outcome.FAIL
+    assert verdict.message == "image comes from a registry outside allowed_registries (quay.io)"
+    assert verdict.evidence == ("docker.io/library/busybox (from busybox:1.36)",)
+
+
+def test_origin_verdict_passes_naming_the_admitting_entry() -> None:
+    refs = parse_references(["busybox:1.36"])
+    verdict = origin_verdict("container image", refs, ("quay.io", "docker.io/library"))
+    assert verdict.outcome is Outcome.PASS
+    assert verdict.message == "container image comes from an allowed registry"
+    assert verdict.evidence == ("docker.io/library/busybox allowed by docker.io/library",)
+
+
+def test_origin_verdict_empty_allow_list() -> None:
+    verdict = origin_verdict("image", parse_references(["busybox"]), ())
+    assert verdict.outcome is Outcome.FAIL
+    assert "(empty list)" in verdict.message

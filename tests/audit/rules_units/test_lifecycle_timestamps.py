@@ -6,12 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from seawall.audit.model import Verdict
 from seawall.audit.rules.lifecycle._timestamps import (
     age_days,
+    age_verdict,
+    audit_clock,
     days_text,
     is_placeholder,
     parse_timestamp,
 )
+from seawall.model import Outcome
 
 
 def test_parse_nanoseconds() -> None:
@@ -60,3 +64,21 @@ def test_age_days() -> None:
     assert age_days(datetime(2026, 12, 1, tzinfo=UTC), now) == 0.0  # clock skew
     assert days_text(1.9) == "1 day"
     assert days_text(46.2) == "46 days"
+
+
+def test_audit_clock() -> None:
+    assert audit_clock("2026-11-29T10:31:55Z") == datetime(2026, 11, 29, 10, 31, 55, tzinfo=UTC)
+    bad = audit_clock("yesterday")
+    assert isinstance(bad, Verdict)
+    assert bad.outcome is Outcome.ERROR
+    assert bad.reason == "audit clock is not an RFC 3339 timestamp: 'yesterday'"
+
+
+@pytest.mark.parametrize(("days", "outcome"), [(30.0, Outcome.PASS), (30.5, Outcome.FAIL)])
+def test_age_verdict_fails_only_over_the_limit(days: float, outcome: Outcome) -> None:
+    verdict = age_verdict("container", "2026-10-29T10:00:00Z", days, 30)
+    assert verdict.outcome is outcome
+    assert verdict.message == f"container is {int(days)} days old (limit 30 days)"
+    assert verdict.evidence == (
+        f"Created=2026-10-29T10:00:00Z ({int(days)} days before the audit)",
+    )

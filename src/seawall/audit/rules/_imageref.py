@@ -1,7 +1,7 @@
 """Image references: parse ``[registry/]repository[:tag][@digest]`` and match allow-lists.
 
 Pure helpers shared by IM002 (trusted base images) and LC005 (containers from allowed
-registries). Normalisation follows the Docker reference grammar (distribution/reference):
+registries), down to the verdict both give (``origin_verdict``). Normalisation follows the Docker reference grammar (distribution/reference):
 
 - the first path component is a registry host only when it contains ``.`` or ``:`` or is
   ``localhost``; otherwise the image lives on Docker Hub (``docker.io``);
@@ -13,8 +13,10 @@ registries). Normalisation follows the Docker reference grammar (distribution/re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from seawall.audit.model import Verdict, failed, passed
 
 #: The canonical name of Docker Hub, and the other spellings Docker accepts for it.
 DOCKER_HUB = "docker.io"
@@ -94,6 +96,16 @@ def parse_reference(text: str) -> ImageRef | None:
     return ImageRef(registry=registry, repository=path, tag=tag, digest=digest)
 
 
+def parse_references(texts: Iterable[str]) -> list[tuple[str, ImageRef]]:
+    """``(as written, parsed)`` for each of ``texts`` that is a reference, in order."""
+    out = []
+    for text in texts:
+        ref = parse_reference(text)
+        if ref is not None:
+            out.append((text, ref))
+    return out
+
+
 def first_per_name(refs: Iterable[tuple[str, ImageRef]]) -> list[tuple[str, ImageRef]]:
     """``refs`` keeping the first entry of each repository (a tag and a digest of one name)."""
     seen: dict[str, tuple[str, ImageRef]] = {}
@@ -138,3 +150,24 @@ def allowed_by(ref: ImageRef, allowed: Iterable[str]) -> str | None:
         elif full == norm or full.startswith(f"{norm}/"):
             return entry
     return None
+
+
+def origin_verdict(
+    subject: str, refs: Sequence[tuple[str, ImageRef]], allowed: Sequence[str]
+) -> Verdict:
+    """Fail naming each repository in ``refs`` that ``allowed`` does not admit, else pass.
+
+    ``subject`` starts the message (``image``, ``container image``). One line per repository:
+    a tag and a digest of the same repository say the same thing.
+    """
+    unique = first_per_name(refs)
+    bad = [f"{ref.name} (from {text})" for text, ref in unique if allowed_by(ref, allowed) is None]
+    if bad:
+        listed = ", ".join(allowed) or "empty list"
+        return failed(
+            f"{subject} comes from a registry outside allowed_registries ({listed})", *bad
+        )
+    return passed(
+        f"{subject} comes from an allowed registry",
+        *(f"{ref.name} allowed by {allowed_by(ref, allowed)}" for _, ref in unique),
+    )

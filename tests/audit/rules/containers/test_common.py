@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from seawall.audit.rules.containers._common import (
     DEFAULT_CAPS,
     clean_path,
     engine_security_option,
+    exec_records,
     exec_str,
     go_bool,
     is_all_interfaces,
@@ -18,7 +21,8 @@ from seawall.audit.rules.containers._common import (
     security_opt_values,
     unique,
 )
-from seawall.facts.container import ExecFacts, PortBinding, parse_container
+from seawall.facts.container import ContainerFacts, ExecFacts, PortBinding, parse_container
+from seawall.model import Outcome
 from tests.audit.facts_fixture import facts_from_fixture
 
 
@@ -139,6 +143,20 @@ def test_exec_str_hides_arguments() -> None:
     e = ExecFacts(id="a" * 64, privileged=True, user="", command="mysql -pS3cret -e 'drop'")
     assert exec_str(e) == "exec aaaaaaaaaaaa: mysql (user default)"
     assert "S3cret" not in exec_str(e)
+
+
+def test_exec_records_gate() -> None:
+    e = ExecFacts(id="a" * 64, privileged=False, user="", command="sh")
+    base = ContainerFacts(
+        id="c", name="c", image="i", image_id="i", created="", running=True, status="running"
+    )
+    assert exec_records(dataclasses.replace(base, execs=(e,))) == (e,)
+    stopped = exec_records(dataclasses.replace(base, running=False, status="exited", execs=(e,)))
+    assert not isinstance(stopped, tuple)
+    assert stopped.outcome is Outcome.SKIP
+    unread = exec_records(dataclasses.replace(base, execs=None, execs_error="exec inspect: 500"))
+    assert not isinstance(unread, tuple)
+    assert (unread.outcome, unread.reason) == (Outcome.ERROR, "exec inspect: 500")
 
 
 def test_default_caps_and_unique() -> None:

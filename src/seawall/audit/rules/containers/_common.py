@@ -2,7 +2,8 @@
 
 Only interpretation of values already in ``ContainerFacts`` / ``AuditFacts`` lives here: what
 counts as "all interfaces", how a mount or a port is shown in evidence, how Docker spells a
-boolean security option. No rule logic.
+boolean security option; and one shared gate, ``exec_records``, the skip/error verdict of the
+rules that read exec sessions (RT023, RT024). No other rule logic.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import ipaddress
 import posixpath
 from collections.abc import Iterable
 
+from seawall.audit.model import Verdict, errored, skipped
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.facts.container import ExecFacts, Mount, PortBinding
 
@@ -156,3 +158,15 @@ def exec_str(e: ExecFacts) -> str:
     """``exec 0123456789ab: /bin/sh (user root)``. Only the executable: arguments may hold secrets."""
     argv0 = e.command.split(maxsplit=1)[0] if e.command.strip() else "?"
     return f"exec {short_id(e.id)}: {argv0} (user {e.user or 'default'})"
+
+
+def exec_records(c: ContainerFacts) -> tuple[ExecFacts, ...] | Verdict:
+    """The container's exec sessions, or the ``skip`` (not running) / ``error`` (unread) verdict.
+
+    The engine keeps exec records only while a container runs.
+    """
+    if not c.running:
+        return skipped("exec records exist only while a container runs")
+    if c.execs is None:
+        return errored(c.execs_error or "the container's exec records could not be read")
+    return c.execs

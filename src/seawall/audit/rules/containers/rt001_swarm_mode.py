@@ -7,6 +7,7 @@ Reads ``Swarm.LocalNodeState`` from the engine's ``/info``. A node that is part 
 from __future__ import annotations
 
 from seawall.audit.model import Verdict, errored, passed, swarm_rule, warned
+from seawall.audit.rules._engine import unreachable
 from seawall.facts import AuditFacts
 from seawall.model import Severity
 
@@ -33,7 +34,7 @@ _IN_SWARM = frozenset({"active", "locked", "pending"})
 def check(facts: AuditFacts) -> Verdict:
     """Warn when the engine reports that this node is part of a swarm."""
     if facts.engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
+        return unreachable(facts)
     swarm = facts.engine.info.get("Swarm")
     if not isinstance(swarm, dict):
         return errored("the engine's /info response has no Swarm section")

@@ -6,8 +6,8 @@ They exist only while the container runs, so a stopped container is ``skip``.
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, container_rule, errored, failed, passed, skipped
-from seawall.audit.rules.containers._common import exec_str
+from seawall.audit.model import Verdict, container_rule, failed, passed
+from seawall.audit.rules.containers._common import exec_records, exec_str
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.model import Severity
 
@@ -30,11 +30,10 @@ from seawall.model import Severity
 )
 def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
     """Fail when any recorded exec session of the container was privileged."""
-    if not c.running:
-        return skipped("exec records exist only while a container runs")
-    if c.execs is None:
-        return errored(c.execs_error or "the container's exec records could not be read")
-    hits = [e for e in c.execs if e.privileged]
+    execs = exec_records(c)
+    if isinstance(execs, Verdict):
+        return execs
+    hits = [e for e in execs if e.privileged]
     if hits:
         return failed(f"{len(hits)} privileged exec session(s)", *(exec_str(e) for e in hits))
-    return passed(f"no privileged exec session among {len(c.execs)} recorded")
+    return passed(f"no privileged exec session among {len(execs)} recorded")

@@ -7,8 +7,8 @@ container's user, so it fails when that user is root (empty, ``root`` or ``0``).
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, container_rule, errored, failed, passed, skipped
-from seawall.audit.rules.containers._common import exec_str, is_root_user
+from seawall.audit.model import Verdict, container_rule, failed, passed
+from seawall.audit.rules.containers._common import exec_records, exec_str, is_root_user
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.facts.container import ExecFacts
 from seawall.model import Severity
@@ -36,14 +36,13 @@ def runs_as_root(e: ExecFacts, container_user: str) -> bool:
 )
 def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
     """Fail when any recorded exec session ran as root."""
-    if not c.running:
-        return skipped("exec records exist only while a container runs")
-    if c.execs is None:
-        return errored(c.execs_error or "the container's exec records could not be read")
-    hits = [e for e in c.execs if runs_as_root(e, c.user)]
+    execs = exec_records(c)
+    if isinstance(execs, Verdict):
+        return execs
+    hits = [e for e in execs if runs_as_root(e, c.user)]
     if hits:
         evidence = [exec_str(e) for e in hits]
         if any(not e.user for e in hits):
             evidence.append(f"Config.User={c.user or '(empty: root)'}")
         return failed(f"{len(hits)} exec session(s) run as root", *evidence)
-    return passed(f"no exec session runs as root among {len(c.execs)} recorded")
+    return passed(f"no exec session runs as root among {len(execs)} recorded")

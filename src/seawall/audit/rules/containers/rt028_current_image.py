@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from seawall.audit.model import Verdict, container_rule, errored, passed, warned
+from seawall.audit.rules._engine import unreachable
 from seawall.audit.rules.containers._common import short_id
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.model import Severity
@@ -75,7 +76,7 @@ def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
         return passed("container image is pinned by ID or digest", f"Config.Image={ref}")
     tag = normalise_tag(ref)
     if facts.engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
+        return unreachable(facts)
     # Without the image list (or this image's inspect) "tag not found" would be a false warn.
     for part in ("images", f"image/{short_id(c.image_id)}"):
         if part in facts.engine.errors:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from seawall.audit.model import Verdict, errored, skipped
+from seawall.audit.rules._engine import engine_with
 from seawall.facts import AuditFacts
 from seawall.facts.daemon_config import DaemonConfig, effective_config
 
@@ -65,12 +66,8 @@ def flag_setting(facts: AuditFacts, key: str) -> Setting | Verdict:
 
 def runtime_config(facts: AuditFacts) -> DaemonConfig | Verdict:
     """The effective configuration when the engine's ``/info`` was read, else an ``error``."""
-    engine = facts.engine
-    if engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
-    if "info" in engine.errors:
-        return errored(f"engine /info could not be read: {engine.errors['info']}")
-    return config(facts)
+    engine = engine_with(facts, "info", "engine /info could not be read")
+    return engine if isinstance(engine, Verdict) else config(facts)
 
 
 def runtime_setting(facts: AuditFacts, key: str) -> Setting | Verdict:

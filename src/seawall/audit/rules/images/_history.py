@@ -1,5 +1,8 @@
 """Image history rows as Dockerfile instructions: what IM007, IM009 and IM010 read.
 
+``history_steps`` and ``step_text`` are the unreadable-history error and the evidence line
+IM007 and IM009 share.
+
 ``GET /images/{id}/history`` lists the newest entry first; each ``CreatedBy`` is written by the
 builder that made the step, in one of these shapes (seen on Docker 20.10 and BuildKit):
 
@@ -19,6 +22,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from seawall.audit.model import Verdict, errored
+from seawall.audit.rules._secrets import redact
+from seawall.facts import ImageFacts
 from seawall.facts.image import HistoryEntry
 
 #: Dockerfile instructions that can appear in history.
@@ -114,3 +120,15 @@ def short(text: str, limit: int = 120) -> str:
     """One line of at most ``limit`` characters, for evidence."""
     one = " ".join(text.split())
     return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def history_steps(image: ImageFacts) -> tuple[Step, ...] | Verdict:
+    """The image's history as instructions, or the ``error`` when it could not be read."""
+    if image.history is None:
+        return errored(f"image history not readable: {image.history_error or 'unknown error'}")
+    return steps(image.history)
+
+
+def step_text(step: Step) -> str:
+    """``step 4: RUN apt-get update`` for evidence: arguments redacted and kept to one line."""
+    return f"step {step.number}: {step.keyword} {short(redact(step.args))}"

@@ -12,23 +12,13 @@ reference at all (imported, built untagged, dangling) has no recorded origin: ``
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, failed, image_rule, manual, passed, warned
-from seawall.audit.rules._imageref import ImageRef, allowed_by, first_per_name, parse_reference
+from seawall.audit.model import Verdict, image_rule, manual, warned
+from seawall.audit.rules._imageref import origin_verdict, parse_references
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.model import Severity
 
 #: The manual reason when no allow-list is configured (shared with the docs).
 NOT_CONFIGURED = "no allowed registries configured: set allowed_registries in .seawall.yaml to check image origins"
-
-
-def image_refs(image: ImageFacts) -> list[tuple[str, ImageRef]]:
-    """``(as recorded, parsed)`` for each tag and digest of the image that parses, in order."""
-    out = []
-    for text in (*image.tags, *image.digests):
-        ref = parse_reference(text)
-        if ref is not None:
-            out.append((text, ref))
-    return out
 
 
 @image_rule(
@@ -53,22 +43,10 @@ def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
     allowed = facts.settings.allowed_registries
     if allowed is None:
         return manual(NOT_CONFIGURED)
-    refs = image_refs(image)
+    refs = parse_references((*image.tags, *image.digests))
     if not refs:
         return warned(
             "origin unknown: the image has no tag or digest naming a registry",
             f"image {image.id.split(':', 1)[-1][:12]} (imported, built untagged or dangling)",
         )
-    # One line per repository: a tag and a digest of the same repository say the same thing.
-    bad = [
-        f"{ref.name} (from {text})"
-        for text, ref in first_per_name(refs)
-        if allowed_by(ref, allowed) is None
-    ]
-    if bad:
-        listed = ", ".join(allowed) or "empty list"
-        return failed(f"image comes from a registry outside allowed_registries ({listed})", *bad)
-    return passed(
-        "image comes from an allowed registry",
-        *(f"{ref.name} allowed by {allowed_by(ref, allowed)}" for _, ref in first_per_name(refs)),
-    )
+    return origin_verdict("image", refs, allowed)

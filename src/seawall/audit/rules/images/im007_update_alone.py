@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import shlex
 
-from seawall.audit.model import Verdict, errored, failed, image_rule, passed
-from seawall.audit.rules._secrets import redact
-from seawall.audit.rules.images._history import short, steps
+from seawall.audit.model import Verdict, failed, image_rule, passed
+from seawall.audit.rules.images._history import history_steps, step_text
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.model import Severity
 
@@ -153,13 +152,10 @@ def update_alone(command: str) -> bool:
 )
 def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
     """Fail naming each RUN step that only updates a package index."""
-    if image.history is None:
-        return errored(f"image history not readable: {image.history_error or 'unknown error'}")
-    bad = [
-        f"step {s.number}: RUN {short(redact(s.args))}"
-        for s in steps(image.history)
-        if s.keyword == "RUN" and update_alone(s.args)
-    ]
+    all_steps = history_steps(image)
+    if isinstance(all_steps, Verdict):
+        return all_steps
+    bad = [step_text(s) for s in all_steps if s.keyword == "RUN" and update_alone(s.args)]
     if bad:
         more = [f"+{len(bad) - 20} more"] if len(bad) > 20 else []
         return failed("a RUN step updates the package index without installing", *bad[:20], *more)

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 
-from seawall.audit.model import Verdict, errored, failed, image_rule, passed, warned
-from seawall.audit.rules._secrets import redact
-from seawall.audit.rules.images._history import Step, short, steps
+from seawall.audit.model import Verdict, failed, image_rule, passed, warned
+from seawall.audit.rules.images._history import Step, history_steps, step_text
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.model import Severity
 
@@ -71,16 +70,16 @@ def _is_base_rootfs(step: Step, first_layer: int | None) -> bool:
 )
 def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
     """Fail on ADD of remote sources, warn on other ADD steps (base rootfs excepted)."""
-    if image.history is None:
-        return errored(f"image history not readable: {image.history_error or 'unknown error'}")
-    all_steps = steps(image.history)
+    all_steps = history_steps(image)
+    if isinstance(all_steps, Verdict):
+        return all_steps
     first_layer = next((s.number for s in all_steps if s.layer), None)
     remote, local = [], []
     for s in all_steps:
         if s.keyword != "ADD" or _is_base_rootfs(s, first_layer):
             continue
         sources, _, pinned = _parse_add(s.args)
-        shown = f"step {s.number}: ADD {short(redact(s.args))}"
+        shown = step_text(s)
         if any(_is_remote(src) for src in sources) and not pinned:
             remote.append(shown)
         else:

@@ -1,13 +1,16 @@
-"""RFC 3339 timestamps as the engine writes them, and ages in days. Pure.
+"""RFC 3339 timestamps as the engine writes them, ages in days, and the age verdict. Pure.
 
 Docker writes ``2026-11-29T10:31:55.123456789Z``: nanoseconds, which ``datetime`` cannot hold,
 so the fraction is truncated to microseconds. Offsets (``+02:00``) are accepted too.
+``audit_clock`` and ``age_verdict`` are the parts LC002 (containers) and LC003 (images) share.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+
+from seawall.audit.model import Verdict, errored, failed, passed
 
 _RFC3339 = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?"
@@ -51,3 +54,21 @@ def days_text(days: float) -> str:
     """Whole days for messages: ``1 day``, ``46 days``."""
     n = int(days)
     return f"{n} day" if n == 1 else f"{n} days"
+
+
+def audit_clock(collected_at: str) -> datetime | Verdict:
+    """The audit clock (``facts.collected_at``) parsed, or the ``error`` when it is not RFC 3339."""
+    now = parse_timestamp(collected_at)
+    if now is None:
+        return errored(f"audit clock is not an RFC 3339 timestamp: {collected_at!r}")
+    return now
+
+
+def age_verdict(subject: str, created: str, days: float, limit: int) -> Verdict:
+    """Fail when ``subject`` is more than ``limit`` days old, else pass.
+
+    ``created`` is the ``Created`` value as recorded, shown in the evidence with the age.
+    """
+    shown = f"Created={created} ({days_text(days)} before the audit)"
+    message = f"{subject} is {days_text(days)} old (limit {days_text(limit)})"
+    return failed(message, shown) if days > limit else passed(message, shown)

@@ -9,10 +9,11 @@ restarts with the same old filesystem.
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, container_rule, errored, failed, passed
+from seawall.audit.model import Verdict, container_rule, errored
 from seawall.audit.rules.lifecycle._timestamps import (
     age_days,
-    days_text,
+    age_verdict,
+    audit_clock,
     is_placeholder,
     parse_timestamp,
 )
@@ -39,14 +40,10 @@ from seawall.model import Severity
 def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
     """Fail when the container was created more than container_max_age_days ago."""
     limit = facts.settings.container_max_age_days
-    now = parse_timestamp(facts.collected_at)
-    if now is None:
-        return errored(f"audit clock is not an RFC 3339 timestamp: {facts.collected_at!r}")
+    now = audit_clock(facts.collected_at)
+    if isinstance(now, Verdict):
+        return now
     created = parse_timestamp(c.created)
     if created is None or is_placeholder(created):
         return errored(f"container creation time not usable: {c.created!r}")
-    days = age_days(created, now)
-    shown = f"Created={c.created} ({days_text(days)} before the audit)"
-    if days > limit:
-        return failed(f"container is {days_text(days)} old (limit {days_text(limit)})", shown)
-    return passed(f"container is {days_text(days)} old (limit {days_text(limit)})", shown)
+    return age_verdict("container", c.created, age_days(created, now), limit)

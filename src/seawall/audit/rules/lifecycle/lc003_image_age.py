@@ -9,10 +9,11 @@ time: their age is unknown and the rule skips them.
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, errored, failed, image_rule, passed, skipped
+from seawall.audit.model import Verdict, errored, image_rule, skipped
 from seawall.audit.rules.lifecycle._timestamps import (
     age_days,
-    days_text,
+    age_verdict,
+    audit_clock,
     is_placeholder,
     parse_timestamp,
 )
@@ -38,9 +39,9 @@ from seawall.model import Severity
 def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
     """Fail when the image was created more than image_max_age_days ago."""
     limit = facts.settings.image_max_age_days
-    now = parse_timestamp(facts.collected_at)
-    if now is None:
-        return errored(f"audit clock is not an RFC 3339 timestamp: {facts.collected_at!r}")
+    now = audit_clock(facts.collected_at)
+    if isinstance(now, Verdict):
+        return now
     created = parse_timestamp(image.created)
     if created is None:
         return errored(f"image creation time not usable: {image.created!r}")
@@ -48,8 +49,4 @@ def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
         return skipped(
             f"image has no real creation date (Created={image.created}, e.g. a reproducible build)"
         )
-    days = age_days(created, now)
-    shown = f"Created={image.created} ({days_text(days)} before the audit)"
-    if days > limit:
-        return failed(f"image is {days_text(days)} old (limit {days_text(limit)})", shown)
-    return passed(f"image is {days_text(days)} old (limit {days_text(limit)})", shown)
+    return age_verdict("image", image.created, age_days(created, now), limit)

@@ -9,13 +9,12 @@ prefix). When the container was created from an image ID, the tags and digests o
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, container_rule, failed, passed, skipped, warned
+from seawall.audit.model import Verdict, container_rule, skipped, warned
 from seawall.audit.rules._imageref import (
     ImageRef,
-    allowed_by,
-    first_per_name,
     is_image_id,
-    parse_reference,
+    origin_verdict,
+    parse_references,
 )
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.model import Severity
@@ -38,16 +37,10 @@ def _created_from_id(c: ContainerFacts) -> bool:
 def container_refs(c: ContainerFacts, facts: AuditFacts) -> list[tuple[str, ImageRef]]:
     """``(as recorded, parsed)`` references naming where the container's image comes from."""
     if not _created_from_id(c):
-        ref = parse_reference(c.image)
-        return [(c.image, ref)] if ref is not None else []
+        return parse_references((c.image,))
     images = facts.engine.images if facts.engine is not None else ()
     image = next((i for i in images if i.id == c.image_id), None)
-    out = []
-    for text in (*image.tags, *image.digests) if image is not None else ():
-        parsed = parse_reference(text)
-        if parsed is not None:
-            out.append((text, parsed))
-    return out
+    return parse_references((*image.tags, *image.digests) if image is not None else ())
 
 
 @container_rule(
@@ -76,18 +69,4 @@ def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
             "origin unknown: the container's image has no reference naming a registry",
             f"Config.Image={c.image}",
         )
-    # One line per repository: a tag and a digest of the same repository say the same thing.
-    bad = [
-        f"{ref.name} (from {text})"
-        for text, ref in first_per_name(refs)
-        if allowed_by(ref, allowed) is None
-    ]
-    if bad:
-        listed = ", ".join(allowed) or "empty list"
-        return failed(
-            f"container image comes from a registry outside allowed_registries ({listed})", *bad
-        )
-    return passed(
-        "container image comes from an allowed registry",
-        *(f"{ref.name} allowed by {allowed_by(ref, allowed)}" for _, ref in first_per_name(refs)),
-    )
+    return origin_verdict("container image", refs, allowed)

@@ -7,7 +7,8 @@ Whether that is sprawl depends on the host's purpose, so the rule only reports.
 
 from __future__ import annotations
 
-from seawall.audit.model import Verdict, daemon_rule, errored, informational
+from seawall.audit.model import Verdict, daemon_rule, informational
+from seawall.audit.rules._engine import engine_with
 from seawall.facts import AuditFacts
 from seawall.model import Severity
 
@@ -41,11 +42,9 @@ def human_size(size: int) -> str:
 )
 def check(facts: AuditFacts) -> Verdict:
     """Report counts of images, dangling images and images no container uses."""
-    engine = facts.engine
-    if engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
-    if "images" in engine.errors:
-        return errored(f"images could not be listed: {engine.errors['images']}")
+    engine = engine_with(facts, "images", "images could not be listed")
+    if isinstance(engine, Verdict):
+        return engine
     used = {c.image_id for c in engine.containers}
     images = engine.images
     dangling = [i for i in images if i.dangling]

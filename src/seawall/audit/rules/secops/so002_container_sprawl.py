@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from seawall.audit.model import Verdict, daemon_rule, errored, informational
+from seawall.audit.model import Verdict, daemon_rule, informational
+from seawall.audit.rules._engine import engine_with
 from seawall.facts import AuditFacts
 from seawall.model import Severity
 
@@ -33,11 +34,9 @@ from seawall.model import Severity
 )
 def check(facts: AuditFacts) -> Verdict:
     """Report counts of containers: total, running and stopped (by state)."""
-    engine = facts.engine
-    if engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
-    if "containers" in engine.errors:
-        return errored(f"containers could not be listed: {engine.errors['containers']}")
+    engine = engine_with(facts, "containers", "containers could not be listed")
+    if isinstance(engine, Verdict):
+        return engine
     containers = engine.containers
     running = sum(1 for c in containers if c.running)
     stopped = len(containers) - running

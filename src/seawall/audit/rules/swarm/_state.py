@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from seawall.audit.model import Verdict, errored, skipped
-from seawall.facts import AuditFacts
+from seawall.audit.rules._engine import engine_with
+from seawall.facts import AuditFacts, EngineFacts
 
 #: The skip reason outside a swarm.
 NOT_ACTIVE = "swarm mode is not active"
@@ -34,16 +35,14 @@ def is_manager(facts: AuditFacts) -> bool:
     return bool(swarm_info(facts).get("ControlAvailable"))
 
 
-def not_applicable(facts: AuditFacts) -> Verdict | None:
-    """A skip/error verdict when swarm rules cannot apply; ``None`` in an active swarm."""
-    engine = facts.engine
-    if engine is None:
-        return errored(f"engine not reachable: {facts.engine_error or 'unknown error'}")
-    if "info" in engine.errors:
-        return errored(f"engine info could not be read: {engine.errors['info']}")
+def active_engine(facts: AuditFacts) -> EngineFacts | Verdict:
+    """The engine of a node in an active swarm, or the skip/error verdict when it is not one."""
+    engine = engine_with(facts, "info", "engine info could not be read")
+    if isinstance(engine, Verdict):
+        return engine
     state = node_state(facts)
     if state == "active":
-        return None
+        return engine
     if state == "locked":
         return skipped(
             "swarm manager is locked (autolock): unlock it with docker swarm unlock to audit it"
@@ -56,36 +55,56 @@ def not_applicable(facts: AuditFacts) -> Verdict | None:
     return skipped(NOT_ACTIVE)
 
 
-def swarm_doc(facts: AuditFacts) -> tuple[dict[str, Any] | None, Verdict | None]:
+def not_applicable(facts: AuditFacts) -> Verdict | None:
+    """A skip/error verdict when swarm rules cannot apply; ``None`` in an active swarm."""
+    engine = active_engine(facts)
+    return engine if isinstance(engine, Verdict) else None
+
+
+def swarm_doc(facts: AuditFacts) -> dict[str, Any] | Verdict:
     """``GET /swarm`` in an active swarm, or the verdict to return instead.
 
     Only managers can read it: on a worker the verdict is a skip, on a manager whose document
     could not be read an error.
     """
-    gate = not_applicable(facts)
-    engine = facts.engine
-    if gate is not None or engine is None:
-        return None, gate or errored("engine not reachable")
+    engine = active_engine(facts)
+    if isinstance(engine, Verdict):
+        return engine
     if engine.swarm is not None:
-        return engine.swarm, None
-    if not is_manager(facts):
-        return None, skipped("not a swarm manager: cluster settings are only visible on managers")
-    reason = engine.errors.get("swarm", "GET /swarm returned nothing")
-    return None, errored(f"swarm settings could not be read: {reason}")
+        return engine.swarm
+    return _manager_only(
+        facts,
+        engine,
+        "swarm",
+        hidden="cluster settings are only visible on managers",
+        unread="swarm settings could not be read",
+    )
 
 
-def services(facts: AuditFacts) -> tuple[tuple[dict[str, Any], ...] | None, Verdict | None]:
+def services(facts: AuditFacts) -> tuple[dict[str, Any], ...] | Verdict:
     """``GET /services`` in an active swarm, or the verdict to return instead (as ``swarm_doc``)."""
-    gate = not_applicable(facts)
-    engine = facts.engine
-    if gate is not None or engine is None:
-        return None, gate or errored("engine not reachable")
+    engine = active_engine(facts)
+    if isinstance(engine, Verdict):
+        return engine
     if engine.services is not None:
-        return engine.services, None
+        return engine.services
+    return _manager_only(
+        facts,
+        engine,
+        "services",
+        hidden="services are only listed on managers",
+        unread="swarm services could not be listed",
+    )
+
+
+def _manager_only(
+    facts: AuditFacts, engine: EngineFacts, part: str, *, hidden: str, unread: str
+) -> Verdict:
+    """Why the manager-only ``GET /<part>`` is missing: skip on a worker, else the read error."""
     if not is_manager(facts):
-        return None, skipped("not a swarm manager: services are only listed on managers")
-    reason = engine.errors.get("services", "GET /services returned nothing")
-    return None, errored(f"swarm services could not be listed: {reason}")
+        return skipped(f"not a swarm manager: {hidden}")
+    reason = engine.errors.get(part, f"GET /{part} returned nothing")
+    return errored(f"{unread}: {reason}")
 
 
 def dig(doc: Any, *keys: str) -> Any:

@@ -87,9 +87,9 @@ def _service_verdict(service: dict[str, Any]) -> Verdict:
 )
 def check(facts: AuditFacts) -> Verdict | list[Verdict]:
     """One verdict per service: fail for ingress-published ports, warn for host mode."""
-    listed, verdict = services(facts)
-    if verdict is not None or listed is None:
-        return verdict or passed("no services")
+    listed = services(facts)
+    if isinstance(listed, Verdict):
+        return listed
     if not listed:
         return passed("no swarm services")
     return [_service_verdict(s) for s in listed]

@@ -9,7 +9,7 @@ only the overlay networks its tasks use, so audit a manager for the full picture
 from __future__ import annotations
 
 from seawall.audit.model import Verdict, errored, failed, passed, swarm_rule
-from seawall.audit.rules.swarm._state import not_applicable
+from seawall.audit.rules.swarm._state import active_engine
 from seawall.facts import AuditFacts
 from seawall.model import Severity
 
@@ -32,12 +32,12 @@ from seawall.model import Severity
 )
 def check(facts: AuditFacts) -> Verdict | list[Verdict]:
     """One verdict per overlay network: fail when its Options lack ``encrypted``."""
-    gate = not_applicable(facts)
-    if gate is not None or facts.engine is None:
-        return gate or errored("engine not reachable")
-    if "networks" in facts.engine.errors:
-        return errored(f"networks could not be listed: {facts.engine.errors['networks']}")
-    overlays = [n for n in facts.engine.networks if n.get("Driver") == "overlay"]
+    engine = active_engine(facts)
+    if isinstance(engine, Verdict):
+        return engine
+    if "networks" in engine.errors:
+        return errored(f"networks could not be listed: {engine.errors['networks']}")
+    overlays = [n for n in engine.networks if n.get("Driver") == "overlay"]
     if not overlays:
         return passed("no overlay networks")
     out = []

@@ -57,10 +57,9 @@ def service_secrets(service: dict[str, Any]) -> list[str]:
 )
 def check(facts: AuditFacts) -> Verdict | list[Verdict]:
     """Fail for services with secret-looking env/args; otherwise manual."""
-    listed, verdict = services(facts)
-    if verdict is not None:
-        return verdict
-    listed = listed or ()
+    listed = services(facts)
+    if isinstance(listed, Verdict):
+        return listed
     found = []
     for service in listed:
         labels = service_secrets(service)

@@ -33,9 +33,9 @@ def check(facts: AuditFacts) -> Verdict:
     """Pass when AutoLockManagers is true (or the manager is locked)."""
     if node_state(facts) == "locked":
         return passed("the manager is locked, so autolock is enabled", "LocalNodeState=locked")
-    doc, verdict = swarm_doc(facts)
-    if verdict is not None or doc is None:
-        return verdict or failed("swarm settings unavailable")
+    doc = swarm_doc(facts)
+    if isinstance(doc, Verdict):
+        return doc
     enabled = dig(doc, "Spec", "EncryptionConfig", "AutoLockManagers") is True
     shown = f"Spec.EncryptionConfig.AutoLockManagers={'true' if enabled else 'false'}"
     if enabled:

@@ -46,9 +46,9 @@ def describe_expiry(ns: object) -> str:
 )
 def check(facts: AuditFacts) -> Verdict:
     """Report the node certificate expiry period and the CA setup."""
-    doc, verdict = swarm_doc(facts)
-    if verdict is not None or doc is None:
-        return verdict or informational("swarm settings unavailable")
+    doc = swarm_doc(facts)
+    if isinstance(doc, Verdict):
+        return doc
     raw = dig(doc, "Spec", "CAConfig", "NodeCertExpiry")
     external = dig(doc, "Spec", "CAConfig", "ExternalCAs")
     ca = "external CA" if isinstance(external, list) and external else "swarm's own CA"
