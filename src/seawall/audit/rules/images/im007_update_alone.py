@@ -16,6 +16,7 @@ import re
 import shlex
 
 from seawall.audit.model import Verdict, failed, image_rule, passed
+from seawall.audit.rules._evidence import capped
 from seawall.audit.rules.images._history import history_steps, step_text
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.model import Severity
@@ -157,6 +158,5 @@ def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
         return all_steps
     bad = [step_text(s) for s in all_steps if s.keyword == "RUN" and update_alone(s.args)]
     if bad:
-        more = [f"+{len(bad) - 20} more"] if len(bad) > 20 else []
-        return failed("a RUN step updates the package index without installing", *bad[:20], *more)
+        return failed("a RUN step updates the package index without installing", *capped(bad))
     return passed("no RUN step updates a package index on its own")

@@ -11,12 +11,12 @@ images, and only a human can say which ones the workload needs.
 from __future__ import annotations
 
 from seawall.audit.model import Verdict, errored, image_rule, passed, skipped, warned
+from seawall.audit.rules._evidence import capped
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.facts.image import SETUID_ERROR_PREFIX
 from seawall.model import Severity
 
 #: How many paths are listed as evidence; the rest are counted.
-MAX_LISTED = 20
 
 
 @image_rule(
@@ -47,6 +47,4 @@ def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
         return skipped(reason)
     if not files:
         return passed("no setuid or setgid files in the image")
-    listed = sorted(files)[:MAX_LISTED]
-    more = [f"+{len(files) - MAX_LISTED} more"] if len(files) > MAX_LISTED else []
-    return warned(f"image contains {len(files)} setuid/setgid file(s)", *listed, *more)
+    return warned(f"image contains {len(files)} setuid/setgid file(s)", *capped(sorted(files)))

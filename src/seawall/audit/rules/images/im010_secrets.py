@@ -20,13 +20,13 @@ A secret-looking name whose value is a reference (``PASSWORD_FILE=/run/secrets/d
 from __future__ import annotations
 
 from seawall.audit.model import Verdict, errored, failed, image_rule, passed
+from seawall.audit.rules._evidence import capped
 from seawall.audit.rules._secrets import assignment_label, assignments, check_assignment, scan_text
 from seawall.audit.rules.images._history import steps
 from seawall.facts import AuditFacts, ImageFacts
 from seawall.model import Severity
 
 #: How many findings are listed as evidence; the rest are counted.
-MAX_LISTED = 20
 
 
 def _pairs(prefix: str, pairs: list[tuple[str, str]]) -> list[str]:
@@ -97,10 +97,7 @@ def check(image: ImageFacts, facts: AuditFacts) -> Verdict:
     """Fail listing (redacted) each secret-looking value in config or history."""
     found = find_secrets(image)
     if found:
-        more = [f"+{len(found) - MAX_LISTED} more"] if len(found) > MAX_LISTED else []
-        return failed(
-            f"{len(found)} secret-looking value(s) stored in the image", *found[:MAX_LISTED], *more
-        )
+        return failed(f"{len(found)} secret-looking value(s) stored in the image", *capped(found))
     if image.history is None:
         return errored(
             f"image history not readable, build steps not checked: {image.history_error or 'unknown error'}"

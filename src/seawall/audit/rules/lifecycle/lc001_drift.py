@@ -15,12 +15,12 @@ also created by the engine and is reported.
 from __future__ import annotations
 
 from seawall.audit.model import Verdict, container_rule, errored, failed, passed
+from seawall.audit.rules._evidence import capped
 from seawall.facts import AuditFacts, ContainerFacts
 from seawall.facts.container import Change
 from seawall.model import Severity
 
 #: How many changes are listed as evidence; the rest are counted.
-MAX_LISTED = 20
 
 
 def engine_created(change: Change, mount_points: frozenset[str]) -> bool:
@@ -60,10 +60,7 @@ def check(c: ContainerFacts, facts: AuditFacts) -> Verdict:
     drift = [ch for ch in c.changes if not engine_created(ch, mount_points)]
     if not drift:
         return passed("container filesystem matches its image (outside volumes and mounts)")
-    listed = [f"{ch.kind} {ch.path}" for ch in drift[:MAX_LISTED]]
-    more = [f"+{len(drift) - MAX_LISTED} more"] if len(drift) > MAX_LISTED else []
     return failed(
         f"{len(drift)} file(s) added, changed or deleted since the container was created",
-        *listed,
-        *more,
+        *capped([f"{ch.kind} {ch.path}" for ch in drift]),
     )
