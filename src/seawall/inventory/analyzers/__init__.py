@@ -1,0 +1,1 @@
+"""Analyzer modules, one per file type. The catalogue lists them explicitly (``catalogue.py``)."""
