@@ -1,0 +1,320 @@
+"""The layer walker: one streaming pass over a layer blob (contract in ``image/walk.py``).
+
+The blob is read once. Its bytes are hashed as they arrive (the blob digest), decompressed
+(gzip or zstd, sniffed from the magic bytes; anything else is read as a plain tar) and hashed
+again (the diff ID), then parsed by ``tarfile`` in stream mode. Both digests are checked at
+the end against what the manifest and config claim. Output is bounded by ``WalkLimits``: the
+uncompressed size, the compression ratio (decompression bombs) and the entry count raise
+``ImageError``; oversize files, deep or long paths and escaping names are skipped with a note.
+Nothing is extracted: wanted files are copied to temp files in the caller's directory.
+
+Tar details follow POSIX pax and GNU tar; whiteouts follow the OCI image-spec (layer.md).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+import tarfile
+import zlib
+from collections.abc import Callable
+from typing import IO, Any, BinaryIO, cast
+
+import zstandard
+
+from seawall.image.fsdir import walk_directory
+from seawall.image.spool import (
+    CHUNK,
+    Notes,
+    Readable,
+    Spool,
+    TruncatedData,
+    has_surrogates,
+    limit_error,
+    normalise,
+    show,
+)
+from seawall.image.tarstream import (
+    GZIP_MAGIC,
+    ZSTD_MAGIC,
+    GuardedTarInfo,
+    Gunzip,
+    MetaTooLarge,
+    Raw,
+    TarFeed,
+    algorithm_of,
+    forget_members,
+)
+from seawall.image.walk import ImageError, LayerWalk, WalkLimits
+
+__all__ = [
+    "GuardedTarInfo",
+    "ImageError",
+    "LayerWalk",
+    "MetaTooLarge",
+    "WalkLimits",
+    "walk_directory",
+    "walk_layer",
+]
+
+
+def walk_layer(
+    stream: BinaryIO,
+    *,
+    wanted: Callable[[str], bool],
+    tmpdir: str,
+    expected_diff_id: str | None = None,
+    expected_digest: str | None = None,
+    limits: WalkLimits = WalkLimits(),  # noqa: B008 - frozen value, safe as a default
+) -> LayerWalk:
+    """Walk one layer blob once; see ``seawall.image.walk`` for the contract.
+
+    Raises ``ImageError`` for structural damage (digest mismatch, truncated or corrupt data,
+    a limit exceeded); spooled files of a failed walk are deleted before it is raised.
+    """
+    label = expected_digest or expected_diff_id or "(unnamed)"
+    raw_alg = algorithm_of(expected_digest, label)
+    tar_alg = algorithm_of(expected_diff_id, label)
+    walk = LayerWalk()
+    spool = Spool(tmpdir)
+    raw = Raw(stream, raw_alg)
+    try:
+        head = raw.sniff(4)
+        source: Readable
+        if head.startswith(GZIP_MAGIC):
+            source = Gunzip(raw)
+        elif head.startswith(ZSTD_MAGIC):
+            source = zstandard.ZstdDecompressor().stream_reader(
+                cast(IO[bytes], raw), read_size=CHUNK, read_across_frames=True, closefd=False
+            )
+        else:
+            source = raw
+        same = source is raw and tar_alg == raw_alg
+        tar = TarFeed(source, raw, None if same else tar_alg, limits, label)
+        _entries(tar, walk, spool, wanted, limits, label)
+        tar.drain()
+        raw.drain()
+    except BaseException as exc:
+        spool.discard_all()  # structural damage: nothing of this layer is kept
+        error = _as_image_error(exc, label)
+        if error is None:
+            raise
+        raise error from None
+    walk.digest = f"{raw_alg}:{raw.hash.hexdigest()}"
+    walk.diff_id = walk.digest if tar.hash is None else f"{tar_alg}:{tar.hash.hexdigest()}"
+    _verify(walk, spool, label, expected_digest, expected_diff_id)
+    return walk
+
+
+def _as_image_error(exc: BaseException, label: str) -> ImageError | None:
+    """The one-line ``ImageError`` for a failure while streaming a layer (None: re-raise)."""
+    if isinstance(exc, ImageError):
+        return exc
+    if isinstance(exc, (TruncatedData, EOFError)):
+        return ImageError(f"layer {label}: truncated: {exc}")
+    if isinstance(exc, MetaTooLarge):
+        return ImageError(f"layer {label}: corrupt: {exc}")
+    if isinstance(exc, (tarfile.TarError, zlib.error, zstandard.ZstdError, RecursionError)):
+        text = str(exc) or type(exc).__name__
+        if text == "empty file":
+            text = "no tar data"
+        kind = "truncated" if "unexpected end" in text or text == "no tar data" else "corrupt"
+        return ImageError(f"layer {label}: {kind}: {text}")
+    if isinstance(exc, OSError):  # the blob could not be read, or the temp dir written
+        return ImageError(f"layer {label}: read failed: {exc.strerror or exc}")
+    return None
+
+
+def _verify(
+    walk: LayerWalk, spool: Spool, label: str, digest: str | None, diff_id: str | None
+) -> None:
+    if digest is not None and digest != walk.digest:
+        spool.discard_all()
+        raise ImageError(
+            f"layer {label}: digest mismatch: the manifest claims {digest}, the blob is {walk.digest}"
+        )
+    if diff_id is not None and diff_id != walk.diff_id:
+        spool.discard_all()
+        raise ImageError(
+            f"layer {label}: diff ID mismatch: the config claims {diff_id}, "
+            f"the uncompressed layer is {walk.diff_id}"
+        )
+
+
+def _entries(
+    tar: TarFeed,
+    walk: LayerWalk,
+    spool: Spool,
+    wanted: Callable[[str], bool],
+    limits: WalkLimits,
+    label: str,
+) -> None:
+    """Iterate the tar members (stream mode), applying each to ``walk``."""
+    notes = Notes(walk.notes)
+    state = _State(walk, spool, notes, wanted, limits)
+    archive = tarfile.open(  # noqa: SIM115 - closed below; stream mode needs the object
+        fileobj=cast(Any, tar),
+        mode="r|",
+        tarinfo=GuardedTarInfo,
+        encoding="utf-8",
+        errors="surrogateescape",
+    )
+    try:
+        while True:
+            member = archive.next()
+            # Stream mode appends every member to ``members``; a layer of millions of entries
+            # would keep them all, so the list is emptied as we go (we never look back).
+            forget_members(archive)
+            if member is None:
+                break
+            walk.entries += 1
+            if walk.entries > limits.max_entries:
+                raise limit_error(
+                    f"layer {label}: entries", walk.entries, limits.max_entries, "max_entries"
+                )
+            state.entry(archive, member)
+        _check_end(tar, archive.offset)
+    finally:
+        archive.close()
+    if state.absolute:
+        notes.add(f"{state.absolute} entries had absolute names (read relative to the image root)")
+    notes.finish()
+
+
+def _check_end(tar: TarFeed, offset: int) -> None:
+    """tarfile stops quietly at a bad or missing header; tell a clean end from damage.
+
+    A tar ends with a zero block (POSIX ustar); a stream that stops before one is truncated,
+    and a non-zero block where a header should be is corruption.
+    """
+    block = tar.block_at(offset)
+    if block is None:
+        raise TruncatedData(f"tar stream ends at byte {tar.count} without an end-of-archive block")
+    if block.count(0) != len(block):
+        raise tarfile.ReadError(f"invalid tar header at byte {offset}")
+
+
+class _State:
+    """Applies tar members to a ``LayerWalk`` (last entry for a path wins, as extraction does)."""
+
+    def __init__(
+        self,
+        walk: LayerWalk,
+        spool: Spool,
+        notes: Notes,
+        wanted: Callable[[str], bool],
+        limits: WalkLimits,
+    ) -> None:
+        self.walk = walk
+        self.spool = spool
+        self.notes = notes
+        self.wanted = wanted
+        self.limits = limits
+        self.absolute = 0
+        self._spooled: dict[str, str] = {}  # image path -> temp file
+
+    def _drop(self, path: str) -> None:
+        """Forget what an earlier entry recorded at ``path`` (a later entry replaces it)."""
+        self.walk.symlinks.pop(path, None)
+        if self.walk.files.pop(path, None) is not None:
+            self.spool.release(self._spooled.pop(path))
+
+    def _path(self, name: str) -> str | None:
+        lim = self.limits
+        if len(name.encode("utf-8", "surrogateescape")) > lim.max_path_bytes:
+            self.notes.add(f"skipped an entry with a {len(name)}-character name ({show(name, 80)})")
+            return None
+        if "\x00" in name:
+            self.notes.add(f"skipped an entry with a NUL in its name ({show(name)})")
+            return None
+        path = normalise(name)
+        if path is None:
+            self.notes.add(f"skipped {show(name)}: its name climbs out of the image root")
+            return None
+        if path.count("/") > lim.max_depth:
+            self.notes.add(f"skipped {show(path, 80)}: deeper than {lim.max_depth} levels")
+            return None
+        if name.startswith("/"):
+            self.absolute += 1
+        return path
+
+    def entry(self, archive: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+        """Apply one member."""
+        path = self._path(member.name)
+        if path is None or path == "/":
+            return
+        base = posixpath.basename(path)
+        if base.startswith(".wh."):
+            self._whiteout(path, base)
+            return
+        want = self.wanted(path)
+        if want and has_surrogates(path):
+            self.notes.add(f"{show(path)}: name is not valid UTF-8 (kept as raw bytes)")
+        if want and (path in self.walk.files or path in self.walk.symlinks):
+            self.notes.add(f"{show(path)}: duplicate entry in the layer; the last one wins")
+        self._drop(path)
+        if member.isreg():
+            if want:
+                self._regular(archive, member, path)
+        elif member.issym():
+            if want:
+                self.walk.symlinks[path] = member.linkname
+        elif member.islnk():
+            if want:
+                self._hardlink(member, path)
+        elif not member.isdir() and want:
+            self.notes.add(f"{show(path)}: {_kind(member)} ignored")
+
+    def _whiteout(self, path: str, base: str) -> None:
+        parent = posixpath.dirname(path)
+        name = base[len(".wh.") :]
+        if name == ".wh..opq":
+            self.walk.opaque.add(parent)
+        elif name.startswith(".wh."):
+            return  # AUFS bookkeeping (.wh..wh.plnk, .wh..wh.aufs): not a deletion
+        elif name in ("", ".", "..") or "/" in name:
+            self.notes.add(f"skipped whiteout {show(path)}: it names no file")
+        else:
+            self.walk.whiteouts.add(posixpath.join(parent, name))
+
+    def _regular(self, archive: tarfile.TarFile, member: tarfile.TarInfo, path: str) -> None:
+        if member.size > self.limits.max_file_bytes:
+            self.notes.add(
+                f"{show(path)}: {member.size} bytes is over the per-file limit "
+                f"({self.limits.max_file_bytes}, max_file_bytes); not read"
+            )
+            return
+        src = archive.extractfile(member)
+        if src is None:  # pragma: no cover - regular members always have a stream
+            return
+        spooled = self.spool.copy(src, member.size, show(path))
+        self._spooled[path] = spooled
+        mode = stat.S_IFREG | (member.mode & 0o7777)
+        self.walk.files[path] = self.spool.file(path, spooled, member.size, mode)
+
+    def _hardlink(self, member: tarfile.TarInfo, path: str) -> None:
+        target = normalise(member.linkname)
+        if target is None:
+            self.notes.add(f"{show(path)}: hard link climbs out of the image root; ignored")
+            return
+        found = self.walk.files.get(target)
+        if found is None or target not in self._spooled:
+            self.notes.add(
+                f"{show(path)}: hard link to {show(target)}, whose content was not kept "
+                "from this layer; ignored"
+            )
+            return
+        spooled = self._spooled[target]
+        self.spool.retain(spooled)
+        self._spooled[path] = spooled
+        self.walk.files[path] = self.spool.file(path, spooled, found.size, found.mode)
+
+
+def _kind(member: tarfile.TarInfo) -> str:
+    if member.ischr():
+        return "character device"
+    if member.isblk():
+        return "block device"
+    if member.isfifo():
+        return "FIFO"
+    return f"entry of tar type {member.type!r}"

@@ -1,0 +1,155 @@
+"""Helpers shared by the layer walkers: path normalisation, bounded notes, temp-file spooling.
+
+Kept apart from ``layers.py`` (tar streams) and ``fsdir.py`` (directories) so both walkers
+apply the same rules: image paths are absolute and ``/``-separated, never escape the root,
+and are shown in notes with control characters and undecodable bytes escaped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import tempfile
+from collections.abc import Callable
+from typing import BinaryIO, Protocol
+
+from seawall.image.walk import ImageError, SpooledFile
+
+#: Notes kept per layer; beyond this they are only counted (a layer of a million odd entries
+#: must not become a million-line report).
+MAX_NOTES = 200
+#: Copy buffer size for spooling.
+CHUNK = 1024 * 1024
+
+
+class Readable(Protocol):
+    """Anything with ``read(n)``: tar member streams, files, HTTP bodies."""
+
+    def read(self, n: int = -1, /) -> bytes:
+        """Up to ``n`` bytes; ``b""`` at the end."""
+        ...
+
+
+def show(path: str, limit: int = 240) -> str:
+    """A path as safe one-line text: undecodable bytes as ``\\xNN``, control characters escaped."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def has_surrogates(name: str) -> bool:
+    """True when a name held bytes that are not UTF-8 (decoded with ``surrogateescape``)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def normalise(name: str) -> str | None:
+    """``./usr//bin/../lib`` -> ``/usr/lib``; ``None`` when ``..`` would climb above the root.
+
+    Leading ``./`` and ``/`` are dropped (absolute tar names are relative to the image root,
+    as Docker applies them); ``..`` is collapsed lexically, as Go's ``filepath.Clean`` does
+    when Docker applies a layer, and refused when it escapes.
+    """
+    parts: list[str] = []
+    for part in name.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
+class Notes:
+    """Notes of one walk, capped at ``MAX_NOTES`` (the rest are counted, then summarised)."""
+
+    def __init__(self, out: list[str]) -> None:
+        self._out = out
+        self._dropped = 0
+
+    def add(self, text: str) -> None:
+        """Record one note (one line)."""
+        if len(self._out) < MAX_NOTES:
+            self._out.append(text)
+        else:
+            self._dropped += 1
+
+    def finish(self) -> None:
+        """Append the summary of the notes that were not kept."""
+        if self._dropped:
+            self._out.append(f"{self._dropped} more notes like the above were not listed")
+            self._dropped = 0
+
+
+def _open_spooled(path: str) -> BinaryIO:
+    return open(path, "rb")
+
+
+class Spool:
+    """Temp files of one walk under ``tmpdir``, reference-counted (hard links share one)."""
+
+    def __init__(self, tmpdir: str) -> None:
+        self.tmpdir = tmpdir
+        self._refs: dict[str, int] = {}
+
+    def copy(self, src: Readable, size: int, what: str) -> str:
+        """Copy exactly ``size`` bytes of ``src`` to a new temp file; short data is an error."""
+        fd, path = tempfile.mkstemp(dir=self.tmpdir, prefix="spool-")
+        self._refs[path] = 1
+        with os.fdopen(fd, "wb") as out:
+            left = size
+            while left > 0:
+                chunk = src.read(min(CHUNK, left))
+                if not chunk:
+                    raise TruncatedData(f"{what}: content ends {left} bytes early")
+                out.write(chunk)
+                left -= len(chunk)
+        return path
+
+    def file(self, path: str, spooled: str, size: int, mode: int) -> SpooledFile:
+        """The ``SpooledFile`` for image path ``path`` whose content is in ``spooled``."""
+        opener: Callable[[], BinaryIO] = functools.partial(_open_spooled, spooled)
+        return SpooledFile(path=path, size=size, mode=mode, opener=opener)
+
+    def retain(self, spooled: str) -> None:
+        """One more image path shares this temp file (a hard link)."""
+        self._refs[spooled] = self._refs.get(spooled, 0) + 1
+
+    def release(self, spooled: str) -> None:
+        """An image path no longer uses this temp file; delete it when nothing does."""
+        count = self._refs.get(spooled, 0) - 1
+        if count > 0:
+            self._refs[spooled] = count
+            return
+        self._refs.pop(spooled, None)
+        _unlink(spooled)
+
+    def discard_all(self) -> None:
+        """Delete every temp file of this walk (after structural damage: nothing is kept)."""
+        for path in self._refs:
+            _unlink(path)
+        self._refs.clear()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+class TruncatedData(Exception):
+    """Internal: a stream ended before the size its header announced."""
+
+
+def limit_error(what: str, value: int, limit: int, name: str) -> ImageError:
+    """The ``ImageError`` for a documented limit (naming the limit so users can find it)."""
+    return ImageError(
+        f"{what}: {value} is over the limit of {limit} ({name})",
+        hint="the image may be a decompression bomb or damaged; limits are in seawall.image.walk.WalkLimits",
+    )
