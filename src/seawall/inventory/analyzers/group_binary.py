@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from seawall.inventory.analyzer import Analyzer
+from seawall.inventory.analyzers import gobinary, java, rust_binary
 
-ANALYZERS: tuple[Analyzer, ...] = ()
+ANALYZERS: tuple[Analyzer, ...] = (gobinary.analyze, java.analyze, rust_binary.analyze)
