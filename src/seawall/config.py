@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from seawall.errors import ConfigError
 
 DEFAULT_CONFIG = ".seawall.yaml"
@@ -55,6 +53,8 @@ def load_config(path: str | None) -> dict[str, dict[str, Any]]:
         if explicit:
             raise ConfigError(f"config file {p} does not exist")
         return {}
+    import yaml  # only when there is a file to read: keeps every command's start-up fast
+
     try:
         if p.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigError(f"config file {p}: larger than {MAX_CONFIG_BYTES} bytes")

@@ -7,22 +7,51 @@ fail/warn at or above ``--fail-on`` is present; else 0.
 
 from __future__ import annotations
 
+import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 
 import click
 
 from seawall import __version__
-from seawall.cli.audit import audit
-from seawall.cli.rules import rules
 from seawall.config import load_config
 from seawall.errors import SeawallError
 
 EXIT_ERROR = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Subcommands, imported only when used: a warm ``image sbom`` must not pay for the audit's imports.
+COMMANDS = {
+    "audit": ("seawall.cli.audit", "audit"),
+    "rules": ("seawall.cli.rules", "rules"),
+    "image": ("seawall.cli.image", "image"),
+    "fs": ("seawall.cli.image", "fs"),
+    "cache": ("seawall.cli.image", "cache"),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand name, for --help."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the subcommand's module and return the command (None when unknown)."""
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        command = getattr(importlib.import_module(target[0]), target[1])
+        if not isinstance(command, click.Command):  # a wiring bug, not user input
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="seawall")
 @click.option(
     "--config",
@@ -46,10 +75,6 @@ def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     ctx.default_map = load_config(config_path)
 
 
-cli.add_command(audit)
-cli.add_command(rules)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises for user-facing errors)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -66,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except SeawallError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(f"seawall: {exc.message}", err=True)
         if exc.hint:
@@ -78,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"seawall: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True

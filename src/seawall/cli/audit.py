@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from seawall.atomic import atomic_write_text
 from seawall.audit.benchmark import load_benchmark
 from seawall.audit.report import AuditPlan, build_report
 from seawall.audit.rules import RULES
@@ -21,7 +22,7 @@ from seawall.docker.collect import EngineOptions
 from seawall.errors import UsageError
 from seawall.facts import AuditFacts, AuditSettings
 from seawall.facts.gather import GatherOptions, gather
-from seawall.facts.snapshot import atomic_write_text, load_facts, save_facts
+from seawall.facts.snapshot import load_facts, save_facts
 from seawall.model import Report
 from seawall.output import WRITERS, WriteOptions, get_writer
 from seawall.suppress.ignorefile import load_ignore

@@ -7,35 +7,16 @@ bad file in one line naming the file and the problem.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from seawall.atomic import atomic_write_text
 from seawall.errors import FactsError
 from seawall.facts import FACTS_VERSION, AuditFacts
 from seawall.model.serde import from_jsonable, to_jsonable
 
 #: Snapshots larger than this are refused (a real host is a few MiB at most).
 MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (same-directory temp file + rename)."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def save_facts(facts: AuditFacts, path: str | Path) -> None:

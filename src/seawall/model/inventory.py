@@ -55,9 +55,12 @@ class Package:
     properties: tuple[tuple[str, str], ...] = ()
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity used to follow a package across layers: ecosystem, name, version, path."""
-        return (self.ecosystem, self.name, self.version, self.path)
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Identity used to follow a package across layers: ecosystem, name, version, arch, path.
+
+        The architecture is part of it: multiarch Debian can hold libc6 amd64 and i386 at once.
+        """
+        return (self.ecosystem, self.name, self.version, self.arch or "", self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,20 @@ class OSInfo:
     name: str = ""
     pretty_name: str = ""
     codename: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One entry of the image config's ``history`` (OCI image-spec config.md), in order.
+
+    ``empty_layer`` entries (``ENV``, ``USER``, ``CMD`` ...) made no filesystem layer; the
+    others pair, in order, with ``ImageInfo.layers``.
+    """
+
+    created_by: str = ""
+    created: str = ""
+    comment: str = ""
+    empty_layer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +103,8 @@ class ImageInfo:
     layers: tuple[LayerRef, ...] = ()
     config: dict[str, object] = field(default_factory=dict)
     base_image: str | None = None
+    #: The full build history, empty layers included (``()`` when the source has none).
+    history: tuple[HistoryEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

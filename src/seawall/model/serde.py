@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from typing import Any, TypeVar
@@ -32,6 +33,18 @@ def to_jsonable(value: Any) -> Any:
 def from_jsonable(cls: type[T], data: Any, path: str = "$") -> T:
     """Build ``cls`` from JSON data, checking types as it goes."""
     return typing.cast(T, _convert(cls, data, path))
+
+
+@functools.cache
+def _hints(tp: type) -> dict[str, Any]:
+    # Resolving string annotations is slow; a snapshot or cache entry converts thousands of
+    # values of the same few classes.
+    return typing.get_type_hints(tp)
+
+
+@functools.cache
+def _fields(tp: type) -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(tp)
 
 
 def _convert(tp: Any, data: Any, path: str) -> Any:
@@ -70,9 +83,9 @@ def _convert(tp: Any, data: Any, path: str) -> Any:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected an object for {tp.__name__}")
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         kwargs = {}
-        for f in dataclasses.fields(tp):
+        for f in _fields(tp):
             if f.name in data:
                 kwargs[f.name] = _convert(hints[f.name], data[f.name], f"{path}.{f.name}")
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
