@@ -167,20 +167,26 @@ def _layer_from(
         props, f"{prefix}diff_id", "aquasecurity:trivy:LayerDiffID", "syft:location:0:layerID"
     )
     index = _int(_first(props, f"{prefix}index"))
-    if index is None:
-        found = [layer for layer in layers if diff_id and layer.diff_id == diff_id]
+    # The image's own record of the layer is the fuller one: use it when it is the same layer.
+    found = [
+        layer
+        for layer in layers
+        if diff_id and layer.diff_id == diff_id and index in (None, layer.index)
+    ]
+    if found or index is None:
         return found[0] if found else None
     base = {"base": True, "own": False}.get(_first(props, f"{prefix}base"))
     digest = _first(props, f"{prefix}digest") or None
     size = _int(_first(props, f"{prefix}size"))
+    media_type = _first(props, f"{prefix}media_type")
     created_by = _first(props, f"{prefix}created_by")
-    return LayerRef(index, diff_id, digest, size, "", created_by, base)
+    return LayerRef(index, diff_id, digest, size, media_type, created_by, base)
 
 
 def _image_layers(props: dict[str, list[str]]) -> tuple[LayerRef, ...]:
     layers: list[LayerRef] = []
-    for n in range(len(props)):
-        layer = _layer_from(props, f"seawall:layer:{n}:", ())
+    while f"seawall:layer:{len(layers)}:index" in props:
+        layer = _layer_from(props, f"seawall:layer:{len(layers)}:", ())
         if layer is None:
             break
         layers.append(layer)

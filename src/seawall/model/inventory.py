@@ -90,7 +90,11 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class ImageInfo:
-    """What was scanned: the reference as given, the source kind and the image's identity."""
+    """What was scanned: the reference as given, the source kind and the image's identity.
+
+    ``config`` is the image config's ``config`` object as found (``User``, ``Env``, ``Cmd``,
+    ``Entrypoint``, ``ExposedPorts``, ``Labels`` ...; untrusted, so readers type-check it).
+    """
 
     ref: str
     source: str

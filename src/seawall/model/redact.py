@@ -47,7 +47,9 @@ _SHAPES = (
     re.compile(r"\b(?P<keep>npm_)[A-Za-z0-9]{36}\b"),
     # scheme://user:password@host — the user stays, the password goes.
     # (The look-behind starts a scheme only at a boundary: linear time on long text.)
-    re.compile(r"(?<![A-Za-z0-9+.-])(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@'\"]+:)[^\s/@'\"]+(?=@)"),
+    re.compile(
+        r"(?<![A-Za-z0-9+.-])(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@'\"]+:)[^\s/@'\"]+(?=@)"
+    ),
     # --password VALUE / --token=VALUE on a command line.
     re.compile(
         r"(?P<keep>(?<![\w-])--(?:password|passwd|token|api-key|apikey|secret|client-secret|"
@@ -56,7 +58,7 @@ _SHAPES = (
 )
 #: ``NAME=value`` in ENV/ARG history lines and shell commands (value possibly quoted).
 _ASSIGNMENT = re.compile(
-    r"(?<![\w$])(?P<name>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|\"'`]*)"
+    r"(?<![\w.$-])(?P<name>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|\"'`]*)"
 )
 
 

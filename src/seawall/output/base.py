@@ -3,6 +3,8 @@
 A writer is a pure function ``write(report, options) -> str`` plus its metadata, declared with
 ``@writer(...)`` in its own module and listed explicitly in ``seawall.output.WRITERS``. Writers
 format a ``Report``; they never compute findings, read the clock or touch the filesystem.
+``Catalogue`` is generic over the format type, so the inventory writers of
+``seawall.output.sbom`` are validated by the same code.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from seawall.errors import RegistryError, UsageError
 from seawall.model import Report, Severity
@@ -78,18 +81,54 @@ def writer(
     return wrap
 
 
-class WriterCatalogue:
-    """An ordered, validated set of writers: unique well-formed names and complete metadata."""
+class Formatter(Protocol):
+    """What a catalogue needs of a format: its metadata and a write function.
 
-    def __init__(self, writers: Iterable[Writer]) -> None:
-        self._writers: dict[str, Writer] = {}
+    ``Writer`` (audit reports) and ``seawall.output.sbom.DocWriter`` (inventories, image
+    inspection) both have this shape, so one validated catalogue serves every kind of output.
+    """
+
+    @property
+    def name(self) -> str:
+        """The ``--format`` name."""
+        ...
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type of the output."""
+        ...
+
+    @property
+    def extension(self) -> str:
+        """The default file extension, with its dot."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One line for ``--help``."""
+        ...
+
+    @property
+    def write(self) -> Callable[..., str]:
+        """The pure write function."""
+        ...
+
+
+F = TypeVar("F", bound=Formatter)
+
+
+class Catalogue(Generic[F]):
+    """An ordered, validated set of formats: unique well-formed names and complete metadata."""
+
+    def __init__(self, writers: Iterable[F]) -> None:
+        self._writers: dict[str, F] = {}
         for w in writers:
             _validate(w)
             if w.name in self._writers:
                 raise RegistryError(f"writers: duplicate format name {w.name!r}")
             self._writers[w.name] = w
 
-    def __iter__(self) -> Iterator[Writer]:
+    def __iter__(self) -> Iterator[F]:
         return iter(self._writers.values())
 
     def __len__(self) -> int:
@@ -102,7 +141,7 @@ class WriterCatalogue:
         """Format names in catalogue order."""
         return tuple(self._writers)
 
-    def get(self, name: str) -> Writer:
+    def get(self, name: str) -> F:
         """The writer called ``name`` (case-insensitive); ``UsageError`` naming the valid ones."""
         found = self._writers.get(name.strip().lower())
         if found is None:
@@ -111,7 +150,11 @@ class WriterCatalogue:
         return found
 
 
-def _validate(w: Writer) -> None:
+class WriterCatalogue(Catalogue[Writer]):
+    """The catalogue of audit-report writers."""
+
+
+def _validate(w: Formatter) -> None:
     if not _NAME.match(w.name):
         raise RegistryError(f"writers: malformed format name {w.name!r}")
     if not _MEDIA_TYPE.match(w.media_type):

@@ -42,23 +42,30 @@ SEVERITY_STYLE: dict[Severity, str] = {
 }
 
 
-def _console(options: WriteOptions, file: StringIO) -> Console:
-    # Everything that rich would otherwise detect from the environment is pinned, so the same
-    # report and options always give the same bytes.
+def pinned_console(file: StringIO, width: int, *, color: bool) -> Console:
+    """A rich console writing to ``file`` with nothing detected from the environment.
+
+    Everything rich would otherwise detect is pinned, so the same input and options always
+    give the same bytes (the inventory tables use it too).
+    """
     return Console(
         file=file,
-        width=options.terminal_width or DEFAULT_WIDTH,
-        color_system="standard" if options.color else None,
-        force_terminal=options.color,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
         force_jupyter=False,
         force_interactive=False,
-        no_color=not options.color,
+        no_color=not color,
         legacy_windows=False,
         markup=False,
         emoji=False,
         highlight=False,
         soft_wrap=False,
     )
+
+
+def _console(options: WriteOptions, file: StringIO) -> Console:
+    return pinned_console(file, options.terminal_width or DEFAULT_WIDTH, color=options.color)
 
 
 def _outcome(outcome: Outcome, suffix: str = "") -> Text:
