@@ -95,19 +95,42 @@ def _scan(image: OpenedImage, opts: dict[str, Any], tmp: str, now: str) -> Inven
         from seawall.docker.layer_chains import local_layer_chains
 
         candidates = local_layer_chains(opts["host"])
-    return scan_image(image, ANALYZERS, ScanOptions(tmpdir=tmp, cache=cache, base_candidates=candidates), now)
+    return scan_image(
+        image, ANALYZERS, ScanOptions(tmpdir=tmp, cache=cache, base_candidates=candidates), now
+    )
 
 
 def _image_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for deco in reversed(
         (
             click.argument("ref", required=False),
-            click.option("--input", "input_path", type=click.Path(), help="A docker save archive or OCI layout (dir or tar, gzip ok); detected."),
-            click.option("--platform", help="os/arch[/variant] to pick from a multi-platform image."),
-            click.option("--insecure-registry", multiple=True, help="host:port reachable over plain HTTP (registry: sources)."),
-            click.option("-H", "--host", default=lambda: os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock",
-                         show_default="$DOCKER_HOST or unix:///var/run/docker.sock", help="Engine for docker: and container: sources."),
-            click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of stdout."),
+            click.option(
+                "--input",
+                "input_path",
+                type=click.Path(),
+                help="A docker save archive or OCI layout (dir or tar, gzip ok); detected.",
+            ),
+            click.option(
+                "--platform", help="os/arch[/variant] to pick from a multi-platform image."
+            ),
+            click.option(
+                "--insecure-registry",
+                multiple=True,
+                help="host:port reachable over plain HTTP (registry: sources).",
+            ),
+            click.option(
+                "-H",
+                "--host",
+                default=lambda: os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock",
+                show_default="$DOCKER_HOST or unix:///var/run/docker.sock",
+                help="Engine for docker: and container: sources.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False),
+                help="Write to FILE (atomically) instead of stdout.",
+            ),
         )
     ):
         fn = deco(fn)
@@ -115,9 +138,15 @@ def _image_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _cache_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    fn = click.option("--cache-dir", envvar="SEAWALL_CACHE_DIR", type=click.Path(file_okay=False),
-                      help="Layer cache (default: $XDG_CACHE_HOME/seawall). Env: SEAWALL_CACHE_DIR.")(fn)
-    fn = click.option("--no-cache", is_flag=True, help="Neither read nor write the layer cache.")(fn)
+    fn = click.option(
+        "--cache-dir",
+        envvar="SEAWALL_CACHE_DIR",
+        type=click.Path(file_okay=False),
+        help="Layer cache (default: $XDG_CACHE_HOME/seawall). Env: SEAWALL_CACHE_DIR.",
+    )(fn)
+    fn = click.option("--no-cache", is_flag=True, help="Neither read nor write the layer cache.")(
+        fn
+    )
     return fn
 
 
@@ -135,10 +164,29 @@ def image() -> None:
 @image.command("sbom")
 @_image_options
 @_cache_options
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, envvar="SEAWALL_FORMAT")
-@click.option("--sbom", "sbom_in", type=click.Path(dir_okay=False), help="Read a CycloneDX JSON SBOM made by another tool instead of an image.")
-@click.option("--base-from-engine", is_flag=True, help="Also look for the base image among the local engine's images (always on for docker: and container:).")
-@click.option("--now", envvar="SEAWALL_NOW", help="Timestamp to record (ISO 8601), for reproducible output.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    envvar="SEAWALL_FORMAT",
+)
+@click.option(
+    "--sbom",
+    "sbom_in",
+    type=click.Path(dir_okay=False),
+    help="Read a CycloneDX JSON SBOM made by another tool instead of an image.",
+)
+@click.option(
+    "--base-from-engine",
+    is_flag=True,
+    help="Also look for the base image among the local engine's images (always on for docker: and container:).",
+)
+@click.option(
+    "--now", envvar="SEAWALL_NOW", help="Timestamp to record (ISO 8601), for reproducible output."
+)
 def sbom(**opts: Any) -> int:
     """List every package in an image (OS and language), with the layer that brought it."""
     from seawall.output.sbom import get_sbom_writer
@@ -163,13 +211,22 @@ def sbom(**opts: Any) -> int:
     for note in inventory.notes[:50]:
         click.echo(f"seawall: note: {note}", err=True)
     if len(inventory.notes) > 50:
-        click.echo(f"seawall: note: … and {len(inventory.notes) - 50} more (see the json output)", err=True)
+        click.echo(
+            f"seawall: note: … and {len(inventory.notes) - 50} more (see the json output)", err=True
+        )
     return 0
 
 
 @image.command("inspect")
 @_image_options
-@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+)
 def inspect(**opts: Any) -> int:
     """Show an image's layers, sizes, history and config (secret-looking env values redacted)."""
     from seawall.output.sbom import get_inspect_writer
@@ -188,8 +245,15 @@ def inspect(**opts: Any) -> int:
 
 @click.command("fs")
 @click.argument("path", type=click.Path(file_okay=False))
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of stdout.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE (atomically) instead of stdout.",
+)
 @click.option("--now", envvar="SEAWALL_NOW", help="Timestamp to record (ISO 8601).")
 def fs(path: str, fmt: str, output: str | None, now: str | None) -> int:
     """List every package in a directory tree (a root filesystem), without following links out."""

@@ -6,7 +6,9 @@ from seawall.docker.client import Engine
 from seawall.errors import EngineError
 
 
-def local_layer_chains(endpoint: str, *, timeout: float = 10.0, limit: int = 2000) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def local_layer_chains(
+    endpoint: str, *, timeout: float = 10.0, limit: int = 2000
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``(name, diff_ids)`` of every tagged local image; empty when no engine answers.
 
     Best effort by design: base-image detection is an enrichment, never a reason to fail.

@@ -45,7 +45,9 @@ def analyze_walk(walk: LayerWalk, analyzers: AnalyzerRegistry) -> LayerResult:
             if not a.required(path):
                 continue
             if spooled.size > a.max_bytes:
-                notes.append(f"{path}: {spooled.size} bytes is over the {a.max_bytes}-byte limit of {a.id}; skipped")
+                notes.append(
+                    f"{path}: {spooled.size} bytes is over the {a.max_bytes}-byte limit of {a.id}; skipped"
+                )
                 continue
             fi = FileInput(path=path, size=spooled.size, mode=spooled.mode, opener=spooled.opener)
             try:

@@ -18,7 +18,13 @@ from seawall.inventory.layerscan import FileResult, LayerResult
 from seawall.model.inventory import LayerRef, OSInfo, Package
 
 #: Where the OS is described, best first (the os-release analyzer also reads the fallbacks).
-OS_FILES = ("/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release", "/etc/redhat-release", "/etc/debian_version")
+OS_FILES = (
+    "/etc/os-release",
+    "/usr/lib/os-release",
+    "/etc/alpine-release",
+    "/etc/redhat-release",
+    "/etc/debian_version",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,11 +36,15 @@ class ScanOptions:
     base_candidates: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-def _walk_and_analyze(blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOptions) -> tuple[LayerResult, str]:
+def _walk_and_analyze(
+    blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOptions
+) -> tuple[LayerResult, str]:
     work = tempfile.mkdtemp(prefix="layer-", dir=opts.tmpdir)
     try:
         if blob.directory is not None:
-            walk = walk_directory(blob.directory, wanted=analyzers.wanted, tmpdir=work, limits=opts.limits)
+            walk = walk_directory(
+                blob.directory, wanted=analyzers.wanted, tmpdir=work, limits=opts.limits
+            )
             return analyze_walk(walk, analyzers), ""
         with blob.open() as stream:
             walk = walk_layer(
@@ -65,7 +69,9 @@ def _walk_and_analyze(blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOp
         shutil.rmtree(work, ignore_errors=True)
 
 
-def layer_result(blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOptions) -> tuple[LayerResult, str]:
+def layer_result(
+    blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOptions
+) -> tuple[LayerResult, str]:
     """One layer's result and its verified blob digest, from the cache when it may be trusted."""
     if opts.cache is not None and blob.directory is None:
         known = opts.cache.verified(blob.stat_key)
@@ -78,12 +84,18 @@ def layer_result(blob: LayerBlob, analyzers: AnalyzerRegistry, opts: ScanOptions
     return _walk_and_analyze(blob, analyzers, opts)
 
 
-def base_split(diff_ids: Sequence[str], candidates: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
+def base_split(
+    diff_ids: Sequence[str], candidates: Sequence[tuple[str, tuple[str, ...]]]
+) -> tuple[str, int] | None:
     """The local image whose layer chain is the longest proper prefix of this one, if any."""
     best: tuple[str, int] | None = None
     for name, chain in candidates:
         n = len(chain)
-        if 0 < n < len(diff_ids) and tuple(diff_ids[:n]) == tuple(chain) and (best is None or n > best[1]):
+        if (
+            0 < n < len(diff_ids)
+            and tuple(diff_ids[:n]) == tuple(chain)
+            and (best is None or n > best[1])
+        ):
             best = (name, n)
     return best
 
@@ -102,7 +114,14 @@ def scan_image(
     for i, blob in enumerate(image.layers):
         res, digest = layer_result(blob, analyzers, opts)
         results.append(res)
-        refs.append(replace(blob.ref, index=i, diff_id=res.diff_id or blob.ref.diff_id, digest=digest or blob.ref.digest))
+        refs.append(
+            replace(
+                blob.ref,
+                index=i,
+                diff_id=res.diff_id or blob.ref.diff_id,
+                digest=digest or blob.ref.digest,
+            )
+        )
         if progress:
             progress(i + 1, total)
     info = image.info
