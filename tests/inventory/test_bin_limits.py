@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from tests.support.launch import LAUNCHER
+
 PRELUDE = """
 import io, json, resource, struct, sys, zlib
 from seawall.inventory.analyzer import AnalyzerError
@@ -77,7 +79,11 @@ def test_memory_and_time_are_bounded(case: str) -> None:
     code = PRELUDE + textwrap.dedent(CASES[case])
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [*LAUNCHER, sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     elapsed = time.monotonic() - start
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from seawall.inventory.analyzer import Analyzer, AnalyzerError, Found
 from seawall.inventory.analyzers import _formats, _lang, group_lang
 from tests.inventory._lang_support import file_input
+from tests.support.launch import LAUNCHER
 
 #: One path each analyzer wants, per file type it reads.
 SAMPLES: dict[str, tuple[str, ...]] = {
@@ -311,7 +312,11 @@ def test_worst_case_inputs_stay_bounded() -> None:
     """Inputs just under each budget: peak RSS under 500 MiB and a time bound, in a child."""
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-c", WORST], capture_output=True, text=True, timeout=120, check=True
+        [*LAUNCHER, sys.executable, "-c", WORST],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     elapsed = time.monotonic() - start
     peak_mib = int(proc.stdout.strip().splitlines()[-1])
