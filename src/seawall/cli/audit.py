@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from seawall.atomic import atomic_write_text
 from seawall.audit.benchmark import load_benchmark
 from seawall.audit.report import AuditPlan, build_report
 from seawall.audit.rules import RULES
 from seawall.audit.select import select
 from seawall.cli.exitcode import decide_exit
-from seawall.cli.options import SEVERITY, split_csv
+from seawall.cli.options import SEVERITY, emit_text, parse_now, split_csv, want_color
 from seawall.cli.progress import progress_reporter
 from seawall.docker.client import default_endpoint
 from seawall.docker.collect import EngineOptions
@@ -28,18 +25,6 @@ from seawall.output import WRITERS, WriteOptions, get_writer
 from seawall.suppress.ignorefile import load_ignore
 
 DEFAULT_IGNORE = ".seawallignore"
-
-
-def _now(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"--now: {value!r} is not an ISO 8601 time (e.g. 2026-11-29T12:00:00Z)"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _facts(opts: dict[str, object], settings: AuditSettings, now: datetime) -> AuditFacts:
@@ -74,23 +59,16 @@ def _plan(opts: dict[str, object]) -> AuditPlan:
 def _emit(report: Report, opts: dict[str, object]) -> None:
     fmt = str(opts["format"])
     out = opts["output"]
-    color = out is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = get_writer(fmt).write(
         report,
         WriteOptions(
             min_severity=opts["severity"],  # type: ignore[arg-type]
             show_suppressed=bool(opts["show_suppressed"]),
-            color=color,
+            color=want_color(out),
             terminal_width=None,
         ),
     )
-    if out:
-        try:
-            atomic_write_text(str(out), text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    emit_text(text, str(out) if out else None)
     for err in report.errors:
         click.echo(f"seawall: error: {err.source}: {err.message}", err=True)
     for note in report.notes:
@@ -247,7 +225,7 @@ def audit(**opts: object) -> int:
     Reads host files, the daemon serving --host (found from the socket itself), every image and
     every container (running or stopped) in one pass. Exit 2 when anything could not be read.
     """
-    now = _now(opts["now"])  # type: ignore[arg-type]
+    now = parse_now(opts["now"])  # type: ignore[arg-type]
     if opts["from_facts"] and opts["save_facts"]:
         raise UsageError("--from-facts and --save-facts cannot be combined")
     plan = _plan(opts)

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from seawall import __version__
-from seawall.atomic import atomic_write_text
-from seawall.cli.options import split_csv
+from seawall.cli.options import emit_text, parse_now, split_csv, want_color
 from seawall.errors import UsageError
 from seawall.image.source import OpenedImage
 from seawall.model.inventory import Inventory
@@ -28,13 +25,7 @@ FORMATS = ("table", "cyclonedx", "spdx-json", "json")
 
 
 def _now(value: str | None) -> str:
-    if not value:
-        return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"--now: {value!r} is not an ISO 8601 time") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parse_now(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @contextlib.contextmanager
@@ -47,16 +38,6 @@ def _scan_tmpdir() -> Iterator[str]:
             yield tmp
         finally:
             tempfile.tempdir = saved
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        try:
-            atomic_write_text(output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
 
 
 def _options(color: bool) -> Any:
@@ -206,8 +187,7 @@ def sbom(**opts: Any) -> int:
                 inventory = _scan(img, opts, tmp, now)
             finally:
                 img.close()
-    color = opts["output"] is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _emit(writer.write(inventory, _options(color)), opts["output"])
+    emit_text(writer.write(inventory, _options(want_color(opts["output"]))), opts["output"])
     for note in inventory.notes[:50]:
         click.echo(f"seawall: note: {note}", err=True)
     if len(inventory.notes) > 50:
@@ -238,8 +218,7 @@ def inspect(**opts: Any) -> int:
             info = img.info
         finally:
             img.close()
-    color = opts["output"] is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    _emit(writer.write(info, _options(color)), opts["output"])
+    emit_text(writer.write(info, _options(want_color(opts["output"]))), opts["output"])
     return 0
 
 
@@ -268,7 +247,7 @@ def fs(path: str, fmt: str, output: str | None, now: str | None) -> int:
             inventory = _scan(img, opts, tmp, _now(now))
         finally:
             img.close()
-    _emit(writer.write(inventory, _options(False)), output)
+    emit_text(writer.write(inventory, _options(False)), output)
     for note in inventory.notes[:50]:
         click.echo(f"seawall: note: {note}", err=True)
     return 0
