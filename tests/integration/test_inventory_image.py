@@ -11,6 +11,7 @@ registry.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,23 @@ def test_damaged_archive_gives_no_sbom(sources: dict[str, str], tmp_path: Path) 
     assert len(lines) <= 2 and "Traceback" not in proc.stderr
     assert "sha256" in proc.stderr or "digest" in proc.stderr
     assert not out.exists()
+
+
+def test_fs_of_the_debootstrap_tree_matches_dpkg_query() -> None:
+    from tests.support.debian import ensure_rootfs
+
+    root = ensure_rootfs()
+    truth = subprocess.run(
+        ["dpkg-query", f"--admindir={root}/var/lib/dpkg", "-W", "-f", "${Package} ${Version}\\n"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    proc = run_seawall("fs", str(root), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    got = {
+        f"{p['name']} {p['version']}"
+        for p in json.loads(proc.stdout)["packages"]
+        if p["ecosystem"] == "deb"
+    }
+    assert got == {line for line in truth if line}
