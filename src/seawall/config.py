@@ -39,6 +39,8 @@ KNOWN: dict[str, frozenset[str]] = {
             "image-files",
             "timeout",
             "workers",
+            "cache-dir",
+            "no-cache",
         }
     ),
 }

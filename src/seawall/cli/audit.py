@@ -20,6 +20,7 @@ from seawall.errors import UsageError
 from seawall.facts import AuditFacts, AuditSettings
 from seawall.facts.gather import GatherOptions, gather
 from seawall.facts.snapshot import load_facts, save_facts
+from seawall.inventory.cache import default_cache_dir
 from seawall.model import Report
 from seawall.output import WRITERS, WriteOptions, get_writer
 from seawall.suppress.ignorefile import load_ignore
@@ -40,6 +41,7 @@ def _facts(opts: dict[str, object], settings: AuditSettings, now: datetime) -> A
             exclude=split_csv(opts["exclude_containers"]),  # type: ignore[arg-type]
             image_files=bool(opts["image_files"]),
             workers=int(opts["workers"]),  # type: ignore[call-overload]
+            cache_dir=None if opts["no_cache"] else str(opts["cache_dir"] or default_cache_dir()),
         ),
     )
     with progress_reporter() as progress:
@@ -202,6 +204,13 @@ def _emit(report: Report, opts: dict[str, object]) -> None:
     show_default=True,
     help="Stream image exports to find setuid/setgid files (CIS 4.8).",
 )
+@click.option(
+    "--cache-dir",
+    envvar="SEAWALL_CACHE_DIR",
+    type=click.Path(file_okay=False),
+    help="Cache of per-image setuid/setgid results (default: $XDG_CACHE_HOME/seawall).",
+)
+@click.option("--no-cache", is_flag=True, help="Export and scan every image again.")
 @click.option(
     "--timeout",
     type=click.FloatRange(1),

@@ -7,12 +7,16 @@ an object that disappears mid-audit (HTTP 404) is dropped and named in ``vanishe
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import json
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from seawall.atomic import atomic_write_text
 from seawall.docker.client import Engine, describe_error, is_not_found
 from seawall.docker.image_files import setuid_files
 from seawall.docker.procs import processes_in_pidns, top_commands
@@ -21,6 +25,8 @@ from seawall.facts.engine import EngineFacts
 from seawall.facts.image import ImageFacts, parse_image
 
 Progress = Callable[[str, int], None]
+#: Bump when the setuid scan's output could change (old cache entries then miss).
+SETUID_CACHE_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,10 @@ class EngineOptions:
     max_image_bytes: int = 2 * 1024**3
     workers: int = 8
     local_proc: bool = True
+    #: Where setuid/setgid results are kept per image ID (None: no cache). The engine's image
+    #: ID is the digest of the image config, which names the layers' diff IDs: same ID, same
+    #: filesystem, so a warm audit does not export unchanged images again.
+    cache_dir: str | None = None
 
 
 def container_matches(patterns: Sequence[str], name: str, labels: dict[str, str]) -> bool:
@@ -118,6 +128,37 @@ class _Collector:
             execs_error=None if execs is not None else execs_err,
         )
 
+    def _setuid_path(self, image_id: str) -> str | None:
+        hexpart = image_id.split(":", 1)[-1]
+        if (
+            not self.opts.cache_dir
+            or len(hexpart) != 64
+            or not all(c in "0123456789abcdef" for c in hexpart)
+        ):
+            return None
+        return os.path.join(self.opts.cache_dir, "setuid", f"{SETUID_CACHE_VERSION}-{hexpart}.json")
+
+    def _cached_setuid(self, image_id: str) -> list[str] | None:
+        path = self._setuid_path(image_id)
+        try:
+            if path is None or os.path.getsize(path) > 16 * 1024 * 1024:
+                return None
+            with open(path, encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError):
+            return None  # a missing or damaged entry is a miss, never trusted
+        if isinstance(doc, list) and all(isinstance(x, str) for x in doc):
+            return doc
+        return None
+
+    def _store_setuid(self, image_id: str, files: list[str]) -> None:
+        path = self._setuid_path(image_id)
+        if path is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only cache never fails an audit
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            atomic_write_text(path, json.dumps(files))
+
     def image(self, iid: str) -> ImageFacts | None:
         try:
             inspect = self.engine.get(f"/images/{iid}/json")
@@ -134,14 +175,17 @@ class _Collector:
         elif size > self.opts.max_image_bytes:
             reason = f"image is {size} bytes, over the {self.opts.max_image_bytes}-byte limit for filesystem checks"
         else:
-            try:
-                resp = self.engine.stream(f"/images/{iid}/get")
+            files = self._cached_setuid(str(inspect.get("Id", iid)))
+            if files is None:
                 try:
-                    files = setuid_files(resp.raw)
-                finally:
-                    resp.close()
-            except Exception as exc:
-                reason = f"error: cannot read the image export: {describe_error(self.engine.endpoint, exc)}"
+                    resp = self.engine.stream(f"/images/{iid}/get")
+                    try:
+                        files = setuid_files(resp.raw)
+                    finally:
+                        resp.close()
+                    self._store_setuid(str(inspect.get("Id", iid)), files)
+                except Exception as exc:
+                    reason = f"error: cannot read the image export: {describe_error(self.engine.endpoint, exc)}"
         return parse_image(
             inspect,
             history=history if history_err is None else None,

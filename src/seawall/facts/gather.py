@@ -58,6 +58,7 @@ def gather(
                 max_image_bytes=opts.engine.max_image_bytes,
                 workers=opts.engine.workers,
                 local_proc=local,
+                cache_dir=opts.engine.cache_dir,
             )
             engine_facts = collect_engine(engine, eopts, progress)
         finally:
