@@ -20,7 +20,6 @@ import io
 import os
 import posixpath
 import stat
-import tarfile
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -40,8 +39,9 @@ from seawall.image.manifest import (
     verify,
 )
 from seawall.image.source import LayerBlob
-from seawall.image.spool import CHUNK, normalise
-from seawall.image.tarstream import GuardedTarInfo, MetaTooLarge, forget_members
+from seawall.image.spool import CHUNK, TruncatedData, normalise
+from seawall.image.tarformat import DIR, GNU_SPARSE, LNK, REGULAR, SYM, TarFormatError
+from seawall.image.tarread import FileBlocks, TarEntry, TarReader
 from seawall.image.walk import ImageError
 from seawall.model.inventory import ImageInfo
 
@@ -87,10 +87,10 @@ class _Window(io.RawIOBase):
         want = min(len(view), self._size - self._pos)
         if want <= 0:
             return 0
-        data = os.pread(self._fd, want, self._offset + self._pos)
-        view[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+        # Straight into the caller's buffer: no bytes object per read, no second copy.
+        got = os.preadv(self._fd, [view[:want]], self._offset + self._pos)
+        self._pos += got
+        return got
 
     def close(self) -> None:
         if not self.closed:
@@ -172,11 +172,11 @@ class TarIndex:
 
     def _index(self) -> None:
         size = os.path.getsize(self.file)
-        try:
-            with tarfile.open(self.file, mode="r:", tarinfo=GuardedTarInfo) as tar:
-                count = 0
-                while (m := tar.next()) is not None:
-                    forget_members(tar)
+        with FileBlocks(self.file) as headers:
+            reader = TarReader(headers)
+            count = 0
+            try:
+                while (m := reader.next()) is not None:
                     count += 1
                     if count > self.limits.max_members:
                         raise ImageError(
@@ -184,28 +184,27 @@ class TarIndex:
                             "(ArchiveLimits.max_members)"
                         )
                     self._add(m, size)
-                end_offset = tar.offset
-        except (tarfile.TarError, MetaTooLarge, EOFError, RecursionError) as exc:
-            raise ImageError(f"{self.path}: not a readable tar archive ({exc})") from None
-        with open(self.file, "rb") as fh:
-            fh.seek(end_offset)
-            block = fh.read(tarfile.BLOCKSIZE)
-        if len(block) < tarfile.BLOCKSIZE or block.count(0) != len(block):
-            raise ImageError(f"{self.path}: truncated or corrupt tar archive at byte {end_offset}")
+            except (TarFormatError, TruncatedData) as exc:
+                # Damage before the first member: not a tar at all; later on: a damaged one.
+                if count == 0:
+                    raise ImageError(f"{self.path}: not a readable tar archive ({exc})") from None
+                raise ImageError(f"{self.path}: truncated or corrupt tar archive ({exc})") from None
 
-    def _add(self, m: tarfile.TarInfo, file_size: int) -> None:
+    def _add(self, m: TarEntry, file_size: int) -> None:
         path = normalise(m.name)
         if path is None or path == "/":
             return
         name = path[1:]
-        if m.isreg():
-            if m.offset_data + m.size > file_size:
+        if m.type in REGULAR:
+            if m.type == GNU_SPARSE or m.sparse is not None:
+                return  # a sparse member's bytes are not its content: never an image file
+            if m.data_offset + m.size > file_size:
                 raise ImageError(f"{self.path}: truncated: member {name} ends past the archive")
-            self.members[name] = _Member(m.offset_data, m.size, "file")
-        elif m.isdir():
+            self.members[name] = _Member(m.data_offset, m.size, "file")
+        elif m.type == DIR:
             self.members[name] = _Member(0, 0, "dir")
-        elif m.issym() or m.islnk():
-            base = posixpath.dirname(path) if m.issym() else "/"
+        elif m.type in (SYM, LNK):
+            base = posixpath.dirname(path) if m.type == SYM else "/"
             target = normalise(posixpath.join(base, m.linkname))
             if target is not None:
                 self.members[name] = _Member(0, 0, "link", target[1:])

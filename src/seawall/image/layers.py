@@ -2,11 +2,13 @@
 
 The blob is read once. Its bytes are hashed as they arrive (the blob digest), decompressed
 (gzip or zstd, sniffed from the magic bytes; anything else is read as a plain tar) and hashed
-again (the diff ID), then parsed by ``tarfile`` in stream mode. Both digests are checked at
-the end against what the manifest and config claim. Output is bounded by ``WalkLimits``: the
-uncompressed size, the compression ratio (decompression bombs) and the entry count raise
-``ImageError``; oversize files, deep or long paths and escaping names are skipped with a note.
-Nothing is extracted: wanted files are copied to temp files in the caller's directory.
+again (the diff ID) in large chunks, and the tar headers are parsed from those chunks by our
+own streaming reader (``image/tarread.py``): unwanted content is passed over, never copied.
+Both digests are checked at the end against what the manifest and config claim. Output is
+bounded by ``WalkLimits``: the uncompressed size, the compression ratio (decompression bombs)
+and the entry count raise ``ImageError``; oversize files, deep or long paths and escaping
+names are skipped with a note. Nothing is extracted: wanted files are copied to temp files in
+the caller's directory.
 
 Tar details follow POSIX pax and GNU tar; whiteouts follow the OCI image-spec (layer.md).
 """
@@ -15,10 +17,9 @@ from __future__ import annotations
 
 import posixpath
 import stat
-import tarfile
 import zlib
 from collections.abc import Callable
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, BinaryIO, cast
 
 import zstandard
 
@@ -34,21 +35,30 @@ from seawall.image.spool import (
     normalise,
     show,
 )
+from seawall.image.tarformat import (
+    BLK,
+    CHR,
+    DIR,
+    FIFO,
+    LNK,
+    REGULAR,
+    SYM,
+    MetaTooLarge,
+    SparseMapError,
+    TarFormatError,
+)
+from seawall.image.tarread import TarEntry, TarReader
 from seawall.image.tarstream import (
     GZIP_MAGIC,
     ZSTD_MAGIC,
-    GuardedTarInfo,
     Gunzip,
-    MetaTooLarge,
     Raw,
     TarFeed,
     algorithm_of,
-    forget_members,
 )
 from seawall.image.walk import ImageError, LayerWalk, WalkLimits
 
 __all__ = [
-    "GuardedTarInfo",
     "ImageError",
     "LayerWalk",
     "MetaTooLarge",
@@ -80,16 +90,14 @@ def walk_layer(
     raw = Raw(stream, raw_alg)
     try:
         head = raw.sniff(4)
-        source: Readable
+        source: Readable | None = None  # None: a plain tar, read straight from the blob
         if head.startswith(GZIP_MAGIC):
             source = Gunzip(raw)
         elif head.startswith(ZSTD_MAGIC):
             source = zstandard.ZstdDecompressor().stream_reader(
                 cast(IO[bytes], raw), read_size=CHUNK, read_across_frames=True, closefd=False
             )
-        else:
-            source = raw
-        same = source is raw and tar_alg == raw_alg
+        same = source is None and tar_alg == raw_alg
         tar = TarFeed(source, raw, None if same else tar_alg, limits, label)
         _entries(tar, walk, spool, wanted, limits, label)
         tar.drain()
@@ -112,13 +120,11 @@ def _as_image_error(exc: BaseException, label: str) -> ImageError | None:
         return exc
     if isinstance(exc, (TruncatedData, EOFError)):
         return ImageError(f"layer {label}: truncated: {exc}")
-    if isinstance(exc, MetaTooLarge):
+    if isinstance(exc, TarFormatError):  # MetaTooLarge included
         return ImageError(f"layer {label}: corrupt: {exc}")
-    if isinstance(exc, (tarfile.TarError, zlib.error, zstandard.ZstdError, RecursionError)):
+    if isinstance(exc, (zlib.error, zstandard.ZstdError)):
         text = str(exc) or type(exc).__name__
-        if text == "empty file":
-            text = "no tar data"
-        kind = "truncated" if "unexpected end" in text or text == "no tar data" else "corrupt"
+        kind = "truncated" if "unexpected end" in text else "corrupt"
         return ImageError(f"layer {label}: {kind}: {text}")
     if isinstance(exc, OSError):  # the blob could not be read, or the temp dir written
         return ImageError(f"layer {label}: read failed: {exc.strerror or exc}")
@@ -149,49 +155,21 @@ def _entries(
     limits: WalkLimits,
     label: str,
 ) -> None:
-    """Iterate the tar members (stream mode), applying each to ``walk``."""
+    """Read the tar members in order, applying each to ``walk``."""
     notes = Notes(walk.notes)
     state = _State(walk, spool, notes, wanted, limits)
-    archive = tarfile.open(  # noqa: SIM115 - closed below; stream mode needs the object
-        fileobj=cast(Any, tar),
-        mode="r|",
-        tarinfo=GuardedTarInfo,
-        encoding="utf-8",
-        errors="surrogateescape",
-    )
-    try:
-        while True:
-            member = archive.next()
-            # Stream mode appends every member to ``members``; a layer of millions of entries
-            # would keep them all, so the list is emptied as we go (we never look back).
-            forget_members(archive)
-            if member is None:
-                break
-            walk.entries += 1
-            if walk.entries > limits.max_entries:
-                raise limit_error(
-                    f"layer {label}: entries", walk.entries, limits.max_entries, "max_entries"
-                )
-            state.entry(archive, member)
-        _check_end(tar, archive.offset)
-    finally:
-        archive.close()
+    reader = TarReader(tar)
+    entry = state.entry
+    count, most = 0, limits.max_entries
+    while (member := reader.next()) is not None:
+        count += 1
+        if count > most:
+            raise limit_error(f"layer {label}: entries", count, most, "max_entries")
+        entry(reader, member)
+    walk.entries = count
     if state.absolute:
         notes.add(f"{state.absolute} entries had absolute names (read relative to the image root)")
     notes.finish()
-
-
-def _check_end(tar: TarFeed, offset: int) -> None:
-    """tarfile stops quietly at a bad or missing header; tell a clean end from damage.
-
-    A tar ends with a zero block (POSIX ustar); a stream that stops before one is truncated,
-    and a non-zero block where a header should be is corruption.
-    """
-    block = tar.block_at(offset)
-    if block is None:
-        raise TruncatedData(f"tar stream ends at byte {tar.count} without an end-of-archive block")
-    if block.count(0) != len(block):
-        raise tarfile.ReadError(f"invalid tar header at byte {offset}")
 
 
 class _State:
@@ -221,7 +199,10 @@ class _State:
 
     def _path(self, name: str) -> str | None:
         lim = self.limits
-        if len(name.encode("utf-8", "surrogateescape")) > lim.max_path_bytes:
+        # A character is at most 4 bytes of UTF-8 (an escaped byte is 1): encode only if needed.
+        if len(name) * 4 > lim.max_path_bytes and (
+            len(name.encode("utf-8", "surrogateescape")) > lim.max_path_bytes
+        ):
             self.notes.add(f"skipped an entry with a {len(name)}-character name ({show(name, 80)})")
             return None
         if "\x00" in name:
@@ -238,12 +219,12 @@ class _State:
             self.absolute += 1
         return path
 
-    def entry(self, archive: tarfile.TarFile, member: tarfile.TarInfo) -> None:
+    def entry(self, reader: TarReader, member: TarEntry) -> None:
         """Apply one member."""
         path = self._path(member.name)
         if path is None or path == "/":
             return
-        base = posixpath.basename(path)
+        base = path[path.rfind("/") + 1 :]
         if base.startswith(".wh."):
             self._whiteout(path, base)
             return
@@ -253,17 +234,18 @@ class _State:
         if want and (path in self.walk.files or path in self.walk.symlinks):
             self.notes.add(f"{show(path)}: duplicate entry in the layer; the last one wins")
         self._drop(path)
-        if member.isreg():
+        kind = member.type
+        if kind in REGULAR:
             if want:
-                self._regular(archive, member, path)
-        elif member.issym():
+                self._regular(reader, member, path)
+        elif kind == SYM:
             if want:
                 self.walk.symlinks[path] = member.linkname
-        elif member.islnk():
+        elif kind == LNK:
             if want:
                 self._hardlink(member, path)
-        elif not member.isdir() and want:
-            self.notes.add(f"{show(path)}: {_kind(member)} ignored")
+        elif kind != DIR and want:
+            self.notes.add(f"{show(path)}: {_kind(kind)} ignored")
 
     def _whiteout(self, path: str, base: str) -> None:
         parent = posixpath.dirname(path)
@@ -277,22 +259,25 @@ class _State:
         else:
             self.walk.whiteouts.add(posixpath.join(parent, name))
 
-    def _regular(self, archive: tarfile.TarFile, member: tarfile.TarInfo, path: str) -> None:
+    def _regular(self, reader: TarReader, member: TarEntry, path: str) -> None:
         if member.size > self.limits.max_file_bytes:
             self.notes.add(
                 f"{show(path)}: {member.size} bytes is over the per-file limit "
                 f"({self.limits.max_file_bytes}, max_file_bytes); not read"
             )
             return
-        src = archive.extractfile(member)
-        if src is None:  # pragma: no cover - regular members always have a stream
-            return
-        spooled = self.spool.copy(src, member.size, show(path))
-        self._spooled[path] = spooled
         mode = stat.S_IFREG | (member.mode & 0o7777)
+        try:
+            spooled = self.spool.write(lambda out: reader.copy_data(member, out))
+        except SparseMapError as exc:
+            self.notes.add(f"{show(path)}: {exc}; not read")
+            return
+        except TruncatedData as exc:
+            raise TruncatedData(f"{show(path)}: {exc}") from None
+        self._spooled[path] = spooled
         self.walk.files[path] = self.spool.file(path, spooled, member.size, mode)
 
-    def _hardlink(self, member: tarfile.TarInfo, path: str) -> None:
+    def _hardlink(self, member: TarEntry, path: str) -> None:
         target = normalise(member.linkname)
         if target is None:
             self.notes.add(f"{show(path)}: hard link climbs out of the image root; ignored")
@@ -310,11 +295,11 @@ class _State:
         self.walk.files[path] = self.spool.file(path, spooled, found.size, found.mode)
 
 
-def _kind(member: tarfile.TarInfo) -> str:
-    if member.ischr():
+def _kind(kind: int) -> str:
+    if kind == CHR:
         return "character device"
-    if member.isblk():
+    if kind == BLK:
         return "block device"
-    if member.isfifo():
+    if kind == FIFO:
         return "FIFO"
-    return f"entry of tar type {member.type!r}"
+    return f"entry of tar type {bytes([kind])!r}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from typing import BinaryIO, Protocol
@@ -21,6 +22,9 @@ from seawall.image.walk import ImageError, SpooledFile
 MAX_NOTES = 200
 #: Copy buffer size for spooling.
 CHUNK = 1024 * 1024
+_CREATE = (
+    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
 
 
 class Readable(Protocol):
@@ -54,6 +58,10 @@ def normalise(name: str) -> str | None:
     as Docker applies them); ``..`` is collapsed lexically, as Go's ``filepath.Clean`` does
     when Docker applies a layer, and refused when it escapes.
     """
+    # Fast path (almost every name): no empty, "." or ".." part, so only the slashes at either
+    # end can go. Every such part would show up as "//", "/." or a leading ".".
+    if "//" not in name and "/." not in name and not name.startswith("."):
+        return "/" + name.strip("/")
     parts: list[str] = []
     for part in name.split("/"):
         if part in ("", "."):
@@ -98,11 +106,27 @@ class Spool:
     def __init__(self, tmpdir: str) -> None:
         self.tmpdir = tmpdir
         self._refs: dict[str, int] = {}
+        self._prefix = os.path.join(tmpdir, f"spool-{secrets.token_hex(6)}-")
+        self._made = 0
+
+    def _create(self) -> tuple[int, str]:
+        """A new empty temp file, registered; ``O_EXCL`` never opens an existing file or link.
+
+        Named from a random per-walk prefix and a counter (cheaper than ``mkstemp``'s random
+        name per file); on the unlikely clash ``mkstemp`` picks one.
+        """
+        self._made += 1
+        path = f"{self._prefix}{self._made}"
+        try:
+            fd = os.open(path, _CREATE, 0o600)
+        except FileExistsError:
+            fd, path = tempfile.mkstemp(dir=self.tmpdir, prefix="spool-")
+        self._refs[path] = 1
+        return fd, path
 
     def copy(self, src: Readable, size: int, what: str) -> str:
         """Copy exactly ``size`` bytes of ``src`` to a new temp file; short data is an error."""
-        fd, path = tempfile.mkstemp(dir=self.tmpdir, prefix="spool-")
-        self._refs[path] = 1
+        fd, path = self._create()
         with os.fdopen(fd, "wb") as out:
             left = size
             while left > 0:
@@ -111,6 +135,17 @@ class Spool:
                     raise TruncatedData(f"{what}: content ends {left} bytes early")
                 out.write(chunk)
                 left -= len(chunk)
+        return path
+
+    def write(self, fill: Callable[[BinaryIO], object]) -> str:
+        """A new temp file filled by ``fill(out)``; deleted again if ``fill`` raises."""
+        fd, path = self._create()
+        try:
+            with os.fdopen(fd, "wb") as out:
+                fill(out)
+        except BaseException:
+            self.release(path)
+            raise
         return path
 
     def file(self, path: str, spooled: str, size: int, mode: int) -> SpooledFile:

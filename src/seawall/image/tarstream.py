@@ -1,44 +1,29 @@
-"""Byte plumbing under the layer walker: sniffed decompression, hashing, limits, tar guards.
+"""Byte plumbing under the layer walker: sniffed decompression, hashing, limits.
 
 ``Raw`` hashes the blob as read; ``Gunzip`` (and zstandard's stream reader) decompress with
-bounded output; ``TarFeed`` hashes and counts the uncompressed tar, enforces the size and
-ratio limits and keeps the last bytes read so the end of the archive can be checked;
-``GuardedTarInfo`` caps tarfile's metadata records (pax headers, GNU long names, sparse maps),
-which tarfile would otherwise read whole whatever size they claim.
+bounded output; ``TarFeed`` serves the uncompressed tar to ``TarReader`` from large chunks,
+each hashed, counted and checked against the size and ratio limits once, as it arrives:
+skipping an entry's data only moves a position, and every byte is still hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tarfile
 import zlib
-from typing import Any, BinaryIO, cast
+from collections.abc import Callable
+from typing import BinaryIO
 
 from seawall.image.spool import CHUNK, Readable, TruncatedData, limit_error
 from seawall.image.walk import ImageError, WalkLimits
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-#: Cap on one tar metadata record (pax header, GNU long name, sparse map): names are at most
-#: ``max_path_bytes`` long, so a megabyte is generous; without it tarfile would read any size.
-MAX_META_BYTES = 1024 * 1024
-#: Distinct keys kept from global pax headers.
-MAX_GLOBAL_PAX_KEYS = 1000
 #: Compressed bytes handed to zlib per call (see ``Gunzip``).
 _FEED = 64 * 1024
-#: Uncompressed bytes pulled per decompression call (see ``TarFeed``).
-_FETCH = 256 * 1024
-_META_TYPES = frozenset(
-    {
-        tarfile.XHDTYPE,
-        tarfile.XGLTYPE,
-        tarfile.SOLARIS_XHDTYPE,
-        tarfile.GNUTYPE_LONGNAME,
-        tarfile.GNUTYPE_LONGLINK,
-        tarfile.GNUTYPE_SPARSE,
-    }
-)
 HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
+#: Read size for a plain tar: one buffer, reused (measured fastest on a 200 MB layer read
+#: from the page cache: fewer calls than 1 MiB, still cache-friendly for hashing).
+PLAIN_CHUNK = 4 * 1024 * 1024
 
 
 def algorithm_of(claim: str | None, label: str) -> str:
@@ -71,6 +56,29 @@ class Raw:
             self.hash.update(data)
             self.count += len(data)
         return data
+
+    def readinto(self, view: memoryview) -> int:
+        """Fill ``view`` (fewer bytes only at the end of the blob); no copy when the stream
+        itself has ``readinto``."""
+        done = 0
+        if self._back:
+            done = min(len(view), len(self._back))
+            view[:done] = self._back[:done]
+            self._back = self._back[done:]
+            if done == len(view):
+                return done
+        rest = view[done:]
+        readinto = getattr(self._stream, "readinto", None)
+        if readinto is not None:
+            got = readinto(rest) or 0
+        else:
+            data = self._stream.read(len(rest))
+            got = len(data)
+            rest[:got] = data
+        if got:
+            self.hash.update(rest[:got])
+            self.count += got
+        return done + got
 
     def sniff(self, n: int) -> bytes:
         """The first ``n`` bytes (or fewer at the end), given back to the next ``read``."""
@@ -145,15 +153,22 @@ class Gunzip:
 
 
 class TarFeed:
-    """The uncompressed tar stream as tarfile reads it: hashed, counted, limited.
+    """The uncompressed tar as ``TarReader`` reads it (a ``tarread.BlockSource``).
 
-    Data is pulled from the decompressor in large chunks (tarfile asks for 10 KiB at a time,
-    and small decompression calls are slow) and handed out in the sizes asked for. The last
-    two chunks are kept so the block where tarfile stopped can be checked (``block_at``).
+    Data arrives in chunks: a plain tar (``source`` None) is read straight into one reused
+    buffer of ``PLAIN_CHUNK`` bytes, a compressed one comes from its decompressor in pieces
+    of up to ``CHUNK``. Each chunk is hashed (unless the blob's hash already covers it),
+    counted and checked against the limits once, on arrival; headers are sliced out of it,
+    skipped data only moves the position, and wanted data is handed on as views of it.
     """
 
     def __init__(
-        self, source: Readable, raw: Raw, algorithm: str | None, limits: WalkLimits, label: str
+        self,
+        source: Readable | None,
+        raw: Raw,
+        algorithm: str | None,
+        limits: WalkLimits,
+        label: str,
     ) -> None:
         self._source = source
         self._raw = raw
@@ -162,30 +177,71 @@ class TarFeed:
         self.count = 0
         self._limits = limits
         self._label = label
-        self._prev = b""
-        self._cur = b""
-        self._cur_start = 0
+        self._own = memoryview(bytearray(PLAIN_CHUNK if source is None else 0))
+        self._view = memoryview(b"")
         self._pos = 0
+        self._end = 0
+        self._base = 0  # stream offset of the current chunk
 
-    def read(self, n: int = -1, /) -> bytes:
-        n = n if n > 0 else CHUNK
-        if self._pos >= len(self._cur) and not self._fetch(n):
-            return b""
-        data = self._cur[self._pos : self._pos + n]
-        self._pos += len(data)
-        return data
+    @property
+    def offset(self) -> int:
+        """Bytes of the tar consumed so far."""
+        return self._base + self._pos
 
-    def _fetch(self, n: int) -> bool:
-        data = self._source.read(max(n, _FETCH))
-        if not data:
+    def _fill(self) -> bool:
+        """Move on to the next chunk; False at the end of the stream."""
+        self._base += self._end
+        if self._source is None:
+            view = self._own
+            got = self._raw.readinto(view)
+        else:
+            data = self._source.read(CHUNK)
+            got, view = len(data), memoryview(data)
+        self._pos, self._end = 0, got
+        if not got:
             return False
+        self._view = view
         if self.hash is not None:
-            self.hash.update(data)
-        self.count += len(data)
+            self.hash.update(view[:got])
+        self.count += got
         self._check_limits()
-        self._prev, self._cur_start = self._cur, self._cur_start + len(self._cur)
-        self._cur, self._pos = data, 0
         return True
+
+    def take(self, n: int) -> bytes:
+        """The next ``n`` bytes (fewer only at the end of the stream)."""
+        pos = self._pos
+        if self._end - pos >= n:
+            self._pos = pos + n
+            return self._view[pos : pos + n].tobytes()
+        parts = [self._view[pos : self._end].tobytes()]
+        got = self._end - pos
+        self._pos = self._end
+        while got < n and self._fill():
+            step = min(n - got, self._end)
+            parts.append(self._view[:step].tobytes())
+            self._pos, got = step, got + step
+        return b"".join(parts)
+
+    def skip(self, n: int) -> None:
+        """Pass over ``n`` bytes (they were hashed when their chunk arrived)."""
+        pos = self._pos + n
+        while pos > self._end:
+            pos -= self._end
+            if not self._fill():
+                raise TruncatedData(f"tar stream ends at byte {self.offset} inside an entry")
+        self._pos = pos
+
+    def copy(self, n: int, write: Callable[[memoryview], object]) -> None:
+        """Hand the next ``n`` bytes to ``write`` as views of the chunks they are in."""
+        while n > 0:
+            pos, end = self._pos, self._end
+            if pos >= end:
+                if not self._fill():
+                    raise TruncatedData(f"content ends {n} bytes early")
+                continue
+            step = min(n, end - pos)
+            write(self._view[pos : pos + step])
+            self._pos, n = pos + step, n - step
 
     def _check_limits(self) -> None:
         lim = self._limits
@@ -205,73 +261,8 @@ class TarFeed:
                 "max_ratio",
             )
 
-    def block_at(self, offset: int) -> bytes | None:
-        """The 512-byte block at ``offset`` when it is still held, else ``None``."""
-        held = self._prev + self._cur
-        start = offset - (self._cur_start - len(self._prev))
-        if start < 0 or start + tarfile.BLOCKSIZE > len(held):
-            return None
-        return held[start : start + tarfile.BLOCKSIZE]
-
     def drain(self) -> None:
-        """Read (hash, count, limit) the rest of the stream after the end-of-archive marker."""
-        self._pos = len(self._cur)
-        while self._fetch(CHUNK):
-            self._pos = len(self._cur)
-
-
-class _Budget:
-    """Stands in for tarfile's stream while one metadata record is parsed: caps its reads."""
-
-    def __init__(self, inner: Any, budget: int) -> None:
-        self._inner = inner
-        self._left = budget
-
-    def read(self, n: int) -> bytes:
-        self._left -= n
-        if self._left < 0:
-            raise MetaTooLarge(f"a tar metadata record is over {MAX_META_BYTES} bytes")
-        data: bytes = self._inner.read(n)
-        return data
-
-    def tell(self) -> int:
-        pos: int = self._inner.tell()
-        return pos
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        where: int = self._inner.seek(pos, whence)
-        return where
-
-
-class MetaTooLarge(Exception):
-    """Internal: a pax header, GNU long name or sparse map is over ``MAX_META_BYTES``."""
-
-
-class GuardedTarInfo(tarfile.TarInfo):
-    """TarInfo whose metadata records (pax, GNU long names, sparse maps) have bounded size.
-
-    tarfile reads a pax header or long name whole into memory, whatever size its header
-    claims; here a record over ``MAX_META_BYTES`` is refused before any of it is read.
-    """
-
-    __slots__ = ()
-
-    def _proc_member(self, tarfile_: Any) -> Any:
-        if self.type not in _META_TYPES:
-            return super()._proc_member(tarfile_)  # type: ignore[misc]
-        if self.type != tarfile.GNUTYPE_SPARSE and self.size > MAX_META_BYTES:
-            raise MetaTooLarge(f"a tar metadata record claims {self.size} bytes")
-        if self.type == tarfile.XGLTYPE and len(tarfile_.pax_headers) > MAX_GLOBAL_PAX_KEYS:
-            raise MetaTooLarge("too many global pax header keys")
-        inner = tarfile_.fileobj
-        tarfile_.fileobj = _Budget(inner, 2 * MAX_META_BYTES)
-        try:
-            return super()._proc_member(tarfile_)  # type: ignore[misc]
-        finally:
-            tarfile_.fileobj = inner
-
-
-def forget_members(tar: tarfile.TarFile) -> None:
-    """Empty the member list tarfile keeps (we never look back; millions would add up)."""
-    members: list[tarfile.TarInfo] = cast(Any, tar).members
-    members.clear()
+        """Read (hash, count, limit) the rest of the stream after the end-of-archive block."""
+        self._pos = self._end
+        while self._fill():
+            self._pos = self._end
