@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seawall.inventory.analyzer import FileInput
+from tests.inventory import _fixtures
 
 GO_MAGIC = b"\xff Go buildinf:"
 # cmd/go frames the module info with these two 16-byte sentinels (infoStart, infoEnd).
@@ -28,17 +29,9 @@ INFO_END = bytes.fromhex("f932433186182072008242104116d8f2")
 ZIP_TIME = (2024, 1, 2, 3, 4, 6)
 
 
-def path_input(file: Path, image_path: str, mode: int | None = None) -> FileInput:
-    """A FileInput over a file on disk (its real mode unless ``mode`` is given)."""
-    st = file.stat()
-    return FileInput(
-        image_path, st.st_size, st.st_mode if mode is None else mode, lambda: file.open("rb")
-    )
-
-
 def bytes_input(image_path: str, data: bytes, mode: int = 0o100755) -> FileInput:
-    """A FileInput over bytes in memory (executable by default)."""
-    return FileInput(image_path, len(data), mode, lambda: io.BytesIO(data))
+    """A FileInput over bytes in memory (executable by default, unlike ``_fixtures``')."""
+    return _fixtures.bytes_input(image_path, data, mode)
 
 
 @dataclass(frozen=True)

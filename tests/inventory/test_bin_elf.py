@@ -19,10 +19,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seawall.inventory.analyzer import AnalyzerError, FileInput
 from seawall.inventory.analyzers import _binpaths
 from seawall.inventory.analyzers._elf import ElfError, parse_elf, read_section, read_vaddr
 from seawall.inventory.analyzers._gobuildinfo import read_buildinfo
-from tests.inventory._bin_support import Sec, build_elf, go_inline_elf, go_pointer_elf
+from tests.inventory._bin_support import (
+    Sec,
+    build_elf,
+    bytes_input,
+    go_inline_elf,
+    go_pointer_elf,
+)
 
 
 def readelf_sections(path: Path) -> list[tuple[str, int, int]]:
@@ -183,3 +190,25 @@ def test_exec_bit() -> None:
     assert _binpaths.has_exec_bit(0o100700)
     assert not _binpaths.has_exec_bit(0o100644)
     assert _binpaths.has_exec_bit(0)  # unknown mode: look inside
+
+
+def test_read_executable() -> None:
+    elf = build_elf([Sec(".note.x", b"abc")])
+    assert _binpaths.read_executable(bytes_input("/usr/bin/a", elf), lambda fh, img: img.is64)
+    assert _binpaths.read_executable(bytes_input("/usr/bin/a", b"#!/bin/sh\n"), _never) is None
+
+    def unopenable() -> io.BytesIO:
+        raise AssertionError("a file without an execute bit is never opened")
+
+    plain = FileInput("/usr/bin/a", len(elf), 0o100644, unopenable)
+    assert _binpaths.read_executable(plain, _never) is None
+
+    def damaged(fh: object, img: object) -> None:
+        raise ElfError("section .x runs past the end")
+
+    with pytest.raises(AnalyzerError, match=r"^/usr/bin/a: section \.x runs past the end$"):
+        _binpaths.read_executable(bytes_input("/usr/bin/a", elf), damaged)
+
+
+def _never(fh: object, img: object) -> None:
+    raise AssertionError("not an ELF executable: never read")

@@ -28,9 +28,9 @@ from tests.inventory._bin_support import (
     bytes_input,
     go_inline_elf,
     go_pointer_elf,
-    path_input,
     uvarint,
 )
+from tests.inventory._fixtures import disk_input
 
 XTEXT = Path("/usr/share/gocode/src/golang.org/x/text")
 #: Go's build cache is content-addressed and safe to share, so it lives with the other
@@ -158,7 +158,7 @@ def go_version_m(binary: Path) -> tuple[str, dict[str, list[str]]]:
 def analyze(
     binary: Path, image_path: str = "/usr/local/bin/hello"
 ) -> dict[str, tuple[str, str, dict[str, str]]]:
-    found = gobinary.analyze.analyze(path_input(binary, image_path))
+    found = gobinary.analyze.analyze(disk_input(binary, image_path))
     assert not found.notes
     return {p.name: (p.version, p.purl, dict(p.properties)) for p in found.packages}
 
@@ -192,7 +192,7 @@ def test_ldflags_version_is_used_for_a_devel_main_module(go_builds: dict[str, Pa
 def test_non_executable_and_non_elf_files_are_ignored(go_builds: dict[str, Path]) -> None:
     assert (
         gobinary.analyze.analyze(
-            path_input(go_builds["amd64"], "/usr/bin/hello", mode=0o100644)
+            disk_input(go_builds["amd64"], "/usr/bin/hello", mode=0o100644)
         ).packages
         == ()
     )
@@ -324,7 +324,7 @@ def test_installed_go_programs_match_go_version_m(program: str) -> None:
         pytest.fail(f"{program} is required (scripts/test.sh installs it)")
     binary = Path(found_path).resolve()
     go_version, _ = go_version_m(binary)
-    found = gobinary.analyze.analyze(path_input(binary, f"/usr/bin/{program}"))
+    found = gobinary.analyze.analyze(disk_input(binary, f"/usr/bin/{program}"))
     assert {p.name: p.version for p in found.packages}["stdlib"] == "v" + go_version.removeprefix(
         "go"
     )

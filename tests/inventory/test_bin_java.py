@@ -25,10 +25,10 @@ from tests.inventory._bin_support import (
     bytes_input,
     manifest,
     maven_jar,
-    path_input,
     pom_properties,
     zip_bytes,
 )
+from tests.inventory._fixtures import disk_input
 
 JAVA_SOURCE = 'package org.example.seawall;\n\npublic class Demo {\n    public static String hi() { return "hi"; }\n}\n'
 GROUP, ARTIFACT, VERSION = "org.example.seawall", "demo-lib", "1.4.2"
@@ -110,7 +110,7 @@ EXPECTED = (f"{GROUP}:{ARTIFACT}", VERSION, f"pkg:maven/{GROUP}/{ARTIFACT}@{VERS
 )
 def test_jdk_made_archives(jdk_archives: dict[str, Path], kind: str, where: str | None) -> None:
     path = jdk_archives[kind]
-    found = java.analyze.analyze(path_input(path, f"/srv/{path.name}"))
+    found = java.analyze.analyze(disk_input(path, f"/srv/{path.name}"))
     assert summary(found) == [(*EXPECTED, where)]
     assert found.packages[0].path == f"/srv/{path.name}"
     assert not found.notes
@@ -123,7 +123,7 @@ def test_stored_nested_jar_is_read_in_place(
         raise AssertionError("a stored nested jar must not be copied")
 
     monkeypatch.setattr(java.tempfile, "SpooledTemporaryFile", no_spool)
-    found = java.analyze.analyze(path_input(jdk_archives["boot"], "/app/app.jar"))
+    found = java.analyze.analyze(disk_input(jdk_archives["boot"], "/app/app.jar"))
     assert [p.name for p in found.packages] == [EXPECTED[0]]
 
 

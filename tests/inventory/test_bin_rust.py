@@ -14,7 +14,8 @@ import pytest
 
 from seawall.inventory.analyzer import AnalyzerError
 from seawall.inventory.analyzers import rust_binary
-from tests.inventory._bin_support import CARGO_PACKAGES, bytes_input, dep_v0, path_input, rust_elf
+from tests.inventory._bin_support import CARGO_PACKAGES, bytes_input, dep_v0, rust_elf
+from tests.inventory._fixtures import disk_input
 
 C_PROGRAM = '#include <stdio.h>\nint main(void) { puts("seawall"); return 0; }\n'
 
@@ -58,7 +59,7 @@ def test_real_elf_with_objcopy_section(plain_elf: Path, tmp_path: Path) -> None:
         ["readelf", "-S", str(binary)], capture_output=True, text=True, check=True
     ).stdout
     assert ".dep-v0" in readelf
-    found = rust_binary.analyze.analyze(path_input(binary, "/usr/local/bin/rg-lite"))
+    found = rust_binary.analyze.analyze(disk_input(binary, "/usr/local/bin/rg-lite"))
     got = {(p.name, p.version, p.purl): dict(p.properties) for p in found.packages}
     assert got == {
         ("rg-lite", "0.3.0", "pkg:cargo/rg-lite@0.3.0"): {
@@ -73,10 +74,10 @@ def test_real_elf_with_objcopy_section(plain_elf: Path, tmp_path: Path) -> None:
 
 
 def test_real_elf_without_section_and_non_elf(plain_elf: Path) -> None:
-    assert rust_binary.analyze.analyze(path_input(plain_elf, "/usr/bin/plain")).packages == ()
+    assert rust_binary.analyze.analyze(disk_input(plain_elf, "/usr/bin/plain")).packages == ()
     assert rust_binary.analyze.analyze(bytes_input("/usr/bin/x", b"#!/bin/sh\n")).packages == ()
     assert (
-        rust_binary.analyze.analyze(path_input(plain_elf, "/usr/bin/plain", mode=0o100644)).packages
+        rust_binary.analyze.analyze(disk_input(plain_elf, "/usr/bin/plain", mode=0o100644)).packages
         == ()
     )
 

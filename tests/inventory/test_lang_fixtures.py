@@ -1,20 +1,17 @@
 """Fixture tests of the language analyzers (Python, npm, Yarn, pnpm, Ruby, PHP, .NET, Rust).
 
 Each analyzer has ``tests/inventory/<id>/input/`` and ``expected.json`` (see
-``_lang_support``). ``SEAWALL_REGEN_FIXTURES=1`` rewrites expected.json after a deliberate
+``_fixtures``). ``SEAWALL_REGEN_FIXTURES=1`` rewrites expected.json after a deliberate
 change; review the diff.
 """
 
 from __future__ import annotations
 
-import json
-import os
-
 import pytest
 
 from seawall.inventory.analyzer import Analyzer
 from seawall.inventory.analyzers import group_lang
-from tests.inventory._lang_support import FIXTURES, run_tree
+from tests.inventory._fixtures import FIXTURES, check_expected, run_tree
 
 IDS = (
     "python-pkg",
@@ -42,10 +39,7 @@ def test_fixture(a: Analyzer) -> None:
     got, decoys = run_tree(a, folder / "input")
     assert decoys, "each fixture tree holds files the analyzer must not want"
     assert any(v.get("packages") for v in got.values()), f"{a.id}: the fixture finds no package"
-    expected_file = folder / "expected.json"
-    if os.environ.get("SEAWALL_REGEN_FIXTURES") == "1":
-        expected_file.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n")
-    assert got == json.loads(expected_file.read_text())
+    check_expected(got, folder / "expected.json")
 
 
 @pytest.mark.parametrize("a", group_lang.ANALYZERS, ids=lambda a: a.id)

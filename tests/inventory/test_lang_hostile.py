@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from seawall.inventory.analyzer import Analyzer, AnalyzerError, Found
 from seawall.inventory.analyzers import _formats, _lang, group_lang
-from tests.inventory._lang_support import file_input
+from tests.inventory._fixtures import bytes_input
 from tests.support.launch import LAUNCHER
 
 #: One path each analyzer wants, per file type it reads.
@@ -58,7 +58,7 @@ def _analyzer_for(path: str) -> Analyzer:
 
 def _run(a: Analyzer, path: str, data: bytes) -> Found | AnalyzerError:
     try:
-        return a.analyze(file_input(path, data))
+        return a.analyze(bytes_input(path, data))
     except AnalyzerError as exc:
         error = exc
     assert error.message.startswith(path + ":"), error.message
@@ -242,12 +242,14 @@ def test_line_count_cap(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
 
 def test_metadata_headers_stop_at_the_header_cap() -> None:
     data = b"Version: 1\n" + b"X-Junk: y\n" * 30_000 + b"Name: late\n\n"
-    found = BY_ID["python-pkg"].analyze(file_input(SAMPLES["python-pkg"][0], data))
+    found = BY_ID["python-pkg"].analyze(bytes_input(SAMPLES["python-pkg"][0], data))
     assert found.packages == () and found.notes
 
 
 def test_duplicates_are_reported_once() -> None:
-    found = BY_ID["python-lock"].analyze(file_input("/app/requirements.txt", b"a==1\na==1\nA==1\n"))
+    found = BY_ID["python-lock"].analyze(
+        bytes_input("/app/requirements.txt", b"a==1\na==1\nA==1\n")
+    )
     assert [(p.name, p.version) for p in found.packages] == [("a", "1"), ("A", "1")]
 
 
@@ -255,7 +257,7 @@ def test_notes_are_capped() -> None:
     doc = json.dumps(
         {"packages": [{"name": f"bad{i}", "version": "1"} for i in range(100)]}
     ).encode()
-    found = BY_ID["composer-lock"].analyze(file_input("/app/composer.lock", doc))
+    found = BY_ID["composer-lock"].analyze(bytes_input("/app/composer.lock", doc))
     assert len(found.notes) == _lang.MAX_NOTES + 1
     assert found.notes[-1].endswith(f"{100 - _lang.MAX_NOTES} more entries skipped")
 
@@ -263,7 +265,7 @@ def test_notes_are_capped() -> None:
 @pytest.mark.parametrize("a", group_lang.ANALYZERS, ids=lambda a: a.id)
 def test_file_over_the_size_limit_is_refused(a: Analyzer) -> None:
     path = SAMPLES[a.id][0]
-    fi = file_input(path, b"")
+    fi = bytes_input(path, b"")
     big = type(fi)(path=path, size=a.max_bytes + 1, mode=fi.mode, opener=fi.opener)
     with pytest.raises(AnalyzerError, match="over the"):
         a.analyze(big)
@@ -280,7 +282,7 @@ def test_control_characters_and_huge_fields_are_rejected() -> None:
             }
         }
     ).encode()
-    found = BY_ID["dotnet-deps"].analyze(file_input("/app/x.deps.json", doc))
+    found = BY_ID["dotnet-deps"].analyze(bytes_input("/app/x.deps.json", doc))
     assert [p.name for p in found.packages] == ["Good"]
     assert len(found.notes) == 3
 

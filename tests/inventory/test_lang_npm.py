@@ -10,7 +10,7 @@ from seawall.inventory.analyzer import AnalyzerError
 from seawall.inventory.analyzers import npm_lock, npm_pkg, pnpm_lock, yarn_lock
 from seawall.inventory.analyzers._npm import npm_purl, split_at_version
 from seawall.inventory.analyzers.pnpm_lock import name_version
-from tests.inventory._lang_support import file_input
+from tests.inventory._fixtures import bytes_input
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_npm_pkg_required(path: str, wanted: bool) -> None:
 
 def test_npm_pkg_alias_reports_the_manifest_name() -> None:
     doc = json.dumps({"name": "strip-ansi", "version": "6.0.1", "license": "MIT"}).encode()
-    found = npm_pkg.analyze.analyze(file_input("/a/node_modules/strip/package.json", doc))
+    found = npm_pkg.analyze.analyze(bytes_input("/a/node_modules/strip/package.json", doc))
     assert [(p.name, p.purl, p.licenses) for p in found.packages] == [
         ("strip-ansi", "pkg:npm/strip-ansi@6.0.1", ("MIT",))
     ]
@@ -65,12 +65,12 @@ def test_npm_pkg_alias_reports_the_manifest_name() -> None:
 
 def test_npm_pkg_not_an_object_is_an_error() -> None:
     with pytest.raises(AnalyzerError, match="not a JSON object"):
-        npm_pkg.analyze.analyze(file_input("/a/node_modules/x/package.json", b"[]"))
+        npm_pkg.analyze.analyze(bytes_input("/a/node_modules/x/package.json", b"[]"))
 
 
 def test_npm_pkg_bad_name_is_a_note() -> None:
     doc = json.dumps({"name": "bad name\n", "version": "1.0.0"}).encode()
-    found = npm_pkg.analyze.analyze(file_input("/a/node_modules/x/package.json", doc))
+    found = npm_pkg.analyze.analyze(bytes_input("/a/node_modules/x/package.json", doc))
     assert found.packages == ()
     assert found.notes
 
@@ -81,7 +81,7 @@ def test_npm_lock_v1_depth_is_capped() -> None:
         level = {"version": "1.0.0", "dependencies": {"x": level}}
     doc = json.dumps({"lockfileVersion": 1, "dependencies": {"x": level}}).encode()
     with pytest.raises(AnalyzerError, match="nested deeper"):
-        npm_lock.analyze.analyze(file_input("/a/package-lock.json", doc))
+        npm_lock.analyze.analyze(bytes_input("/a/package-lock.json", doc))
 
 
 def test_npm_lock_required() -> None:
@@ -96,7 +96,7 @@ def test_npm_lock_required() -> None:
 
 def test_yarn_v1_block_without_version_is_a_note() -> None:
     text = b'# yarn lockfile v1\n\na@^1:\n  resolved "x"\n\nb@^2:\n  version "2.0.0"\n'
-    found = yarn_lock.analyze.analyze(file_input("/a/yarn.lock", text))
+    found = yarn_lock.analyze.analyze(bytes_input("/a/yarn.lock", text))
     assert [(p.name, p.version) for p in found.packages] == [("b", "2.0.0")]
     assert len(found.notes) == 1
 
@@ -104,7 +104,7 @@ def test_yarn_v1_block_without_version_is_a_note() -> None:
 def test_yarn_berry_must_be_one_mapping() -> None:
     with pytest.raises(AnalyzerError, match="not one YAML mapping"):
         yarn_lock.analyze.analyze(
-            file_input("/a/yarn.lock", b"__metadata:\n  version: 8\n---\nx: 1\n")
+            bytes_input("/a/yarn.lock", b"__metadata:\n  version: 8\n---\nx: 1\n")
         )
 
 
@@ -125,7 +125,7 @@ def test_pnpm_name_version(key: str, major: int, expected: tuple[str, str] | Non
 
 def test_pnpm_unknown_version_is_an_error() -> None:
     with pytest.raises(AnalyzerError, match="unknown pnpm lockfileVersion"):
-        pnpm_lock.analyze.analyze(file_input("/a/pnpm-lock.yaml", b"packages: {}\n"))
+        pnpm_lock.analyze.analyze(bytes_input("/a/pnpm-lock.yaml", b"packages: {}\n"))
 
 
 def test_pnpm_reads_the_last_document() -> None:
@@ -136,5 +136,5 @@ def test_pnpm_reads_the_last_document() -> None:
         b"        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0:\n"
         b"    resolution: {integrity: x}\nsnapshots:\n  a@1.0.0: {}\n"
     )
-    found = pnpm_lock.analyze.analyze(file_input("/a/pnpm-lock.yaml", text))
+    found = pnpm_lock.analyze.analyze(bytes_input("/a/pnpm-lock.yaml", text))
     assert [(p.name, p.version) for p in found.packages] == [("a", "1.0.0")]

@@ -15,7 +15,7 @@ from seawall.inventory.analyzers import (
 )
 from seawall.inventory.analyzers.gem_lock import parse_gemfile_lock
 from seawall.inventory.analyzers.gem_spec import parse_gemspec
-from tests.inventory._lang_support import file_input
+from tests.inventory._fixtures import bytes_input
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_gemspec_is_never_evaluated_and_reads_plain_strings() -> None:
 
 def test_gemspec_without_name_is_a_note() -> None:
     found = gem_spec.analyze.analyze(
-        file_input("/g/specifications/x.gemspec", b"Gem::Specification.new do |s|\nend\n")
+        bytes_input("/g/specifications/x.gemspec", b"Gem::Specification.new do |s|\nend\n")
     )
     assert found.packages == () and found.notes
 
@@ -72,37 +72,39 @@ def test_gemfile_lock_only_gem_sections_and_platform_stripped() -> None:
 
 def test_gemfile_lock_invalid_utf8_is_an_error() -> None:
     with pytest.raises(AnalyzerError, match="not valid UTF-8"):
-        gem_lock.analyze.analyze(file_input("/a/Gemfile.lock", b"GEM\n  specs:\n    a\xff (1.0)\n"))
+        gem_lock.analyze.analyze(
+            bytes_input("/a/Gemfile.lock", b"GEM\n  specs:\n    a\xff (1.0)\n")
+        )
 
 
 def test_composer_installed_must_be_a_list_or_packages() -> None:
     with pytest.raises(AnalyzerError, match="neither a package list"):
         composer_installed.analyze.analyze(
-            file_input("/v/vendor/composer/installed.json", b'{"x": 1}')
+            bytes_input("/v/vendor/composer/installed.json", b'{"x": 1}')
         )
 
 
 def test_composer_lock_skips_dev_and_bad_entries() -> None:
     doc = b'{"packages": [{"name": "a/b", "version": "1"}, {"name": "nope", "version": "1"}, 7], "packages-dev": [{"name": "c/d", "version": "1"}]}'
-    found = composer_lock.analyze.analyze(file_input("/app/composer.lock", doc))
+    found = composer_lock.analyze.analyze(bytes_input("/app/composer.lock", doc))
     assert [p.purl for p in found.packages] == ["pkg:composer/a/b@1"]
     assert len(found.notes) == 2
 
 
 def test_dotnet_without_libraries_is_an_error() -> None:
     with pytest.raises(AnalyzerError, match="libraries"):
-        dotnet_deps.analyze.analyze(file_input("/app/x.deps.json", b'{"targets": {}}'))
+        dotnet_deps.analyze.analyze(bytes_input("/app/x.deps.json", b'{"targets": {}}'))
 
 
 def test_dotnet_bad_library_key_is_a_note() -> None:
     doc = b'{"libraries": {"NoVersion": {"type": "package"}, "A/1.0": {"type": "package"}}}'
-    found = dotnet_deps.analyze.analyze(file_input("/app/x.deps.json", doc))
+    found = dotnet_deps.analyze.analyze(bytes_input("/app/x.deps.json", doc))
     assert [p.purl for p in found.packages] == ["pkg:nuget/A@1.0"]
     assert len(found.notes) == 1
 
 
 def test_cargo_lock_bad_entry_is_a_note() -> None:
     doc = b'[[package]]\nname = "a"\nsource = "registry+x"\n[[package]]\nname = "b"\nversion = "1.0.0"\nsource = "registry+x"\n'
-    found = cargo_lock.analyze.analyze(file_input("/src/Cargo.lock", doc))
+    found = cargo_lock.analyze.analyze(bytes_input("/src/Cargo.lock", doc))
     assert [p.purl for p in found.packages] == ["pkg:cargo/b@1.0.0"]
     assert len(found.notes) == 1

@@ -10,7 +10,7 @@ from seawall.inventory.analyzer import AnalyzerError
 from seawall.inventory.analyzers import python_lock, python_pkg
 from seawall.inventory.analyzers.python_lock import logical_lines, parse_requirement
 from seawall.inventory.analyzers.python_pkg import licenses_of, parse_headers, pep503
-from tests.inventory._lang_support import file_input
+from tests.inventory._fixtures import bytes_input
 
 SITE = "/usr/lib/python3/dist-packages"
 
@@ -58,7 +58,7 @@ def test_first_name_wins_and_long_license_falls_back_to_classifiers() -> None:
         b"License: The whole license\n        text pasted here\n"
         b"Classifier: License :: OSI Approved :: Apache Software License\n\n"
     )
-    found = python_pkg.analyze.analyze(file_input(f"{SITE}/first-1.0.dist-info/METADATA", data))
+    found = python_pkg.analyze.analyze(bytes_input(f"{SITE}/first-1.0.dist-info/METADATA", data))
     (pkg,) = found.packages
     assert (pkg.name, pkg.version, pkg.licenses) == ("first", "1.0", ("Apache Software License",))
     assert pkg.purl == "pkg:pypi/first@1.0"
@@ -78,17 +78,19 @@ def test_license_precedence(headers: list[tuple[str, str]], expected: tuple[str,
 
 
 def test_metadata_without_version_is_a_note() -> None:
-    found = python_pkg.analyze.analyze(file_input(f"{SITE}/x.dist-info/METADATA", b"Name: x\n\n"))
+    found = python_pkg.analyze.analyze(bytes_input(f"{SITE}/x.dist-info/METADATA", b"Name: x\n\n"))
     assert found.packages == ()
     assert found.notes and "no usable Name and Version" in found.notes[0]
 
 
 def test_latin1_free_text_still_parses_but_bad_name_bytes_do_not() -> None:
     ok = python_pkg.analyze.analyze(
-        file_input(f"{SITE}/a.egg-info", b"Name: a\nVersion: 1\nAuthor: Ren\xe9\n")
+        bytes_input(f"{SITE}/a.egg-info", b"Name: a\nVersion: 1\nAuthor: Ren\xe9\n")
     )
     assert [p.name for p in ok.packages] == ["a"]
-    bad = python_pkg.analyze.analyze(file_input(f"{SITE}/b.egg-info", b"Name: b\xff\nVersion: 1\n"))
+    bad = python_pkg.analyze.analyze(
+        bytes_input(f"{SITE}/b.egg-info", b"Name: b\xff\nVersion: 1\n")
+    )
     assert bad.packages == ()
 
 
@@ -118,7 +120,7 @@ def test_logical_lines() -> None:
 
 def test_includes_are_noted_not_followed() -> None:
     found = python_lock.analyze.analyze(
-        file_input("/app/requirements.txt", b"-r base.txt\n-c constraints.txt\nx==1\n")
+        bytes_input("/app/requirements.txt", b"-r base.txt\n-c constraints.txt\nx==1\n")
     )
     assert [p.name for p in found.packages] == ["x"]
     assert len(found.notes) == 2
@@ -146,12 +148,12 @@ def test_python_lock_required(path: str, wanted: bool) -> None:
 
 
 def test_pipfile_lock_that_is_not_an_object_yields_nothing() -> None:
-    assert python_lock.analyze.analyze(file_input("/a/Pipfile.lock", b"[1, 2]")).packages == ()
+    assert python_lock.analyze.analyze(bytes_input("/a/Pipfile.lock", b"[1, 2]")).packages == ()
 
 
 def test_poetry_lock_bad_toml_is_an_error() -> None:
     with pytest.raises(AnalyzerError, match=r"/a/poetry\.lock: invalid TOML"):
-        python_lock.analyze.analyze(file_input("/a/poetry.lock", b"[[package]\nname = "))
+        python_lock.analyze.analyze(bytes_input("/a/poetry.lock", b"[[package]\nname = "))
 
 
 def test_uv_lock_keeps_packages_pinned_by_version_in_dev_and_prod() -> None:
@@ -172,7 +174,7 @@ name = "lib"
 version = "2.0"
 source = { registry = "https://pypi.org/simple" }
 """
-    found = python_lock.analyze.analyze(file_input("/a/uv.lock", doc))
+    found = python_lock.analyze.analyze(bytes_input("/a/uv.lock", doc))
     assert [(p.name, p.version) for p in found.packages] == [("lib", "2.0")]
 
 

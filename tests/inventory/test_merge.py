@@ -61,7 +61,9 @@ def test_opaque_directory_hides_lower_content_but_not_its_own_layer() -> None:
     new = "/app/node_modules/b/package.json"
     got = _layers(
         LayerResult("a", _db(_pkg("a", "1", old, "npm"), path=old)),
-        LayerResult("b", {**_db(_pkg("b", "2", new, "npm"), path=new)}, opaque=("/app/node_modules",)),
+        LayerResult(
+            "b", {**_db(_pkg("b", "2", new, "npm"), path=new)}, opaque=("/app/node_modules",)
+        ),
     )
     assert got == {"b@2": 1}
 

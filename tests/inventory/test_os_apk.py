@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from seawall.inventory.analyzer import AnalyzerError, Found
 from seawall.inventory.analyzers import apk
-from tests.inventory._os_support import bytes_input, disk_input
+from tests.inventory._fixtures import bytes_input, disk_input
 
 INSTALLED = "/lib/apk/db/installed"
 RECORD = b"C:Q1abc=\nP:zlib\nV:1.3.1-r0\nA:aarch64\nL:Zlib\no:zlib\nm:Natanael Copa <ncopa@alpinelinux.org>\nF:lib\nR:libz.so.1\n"

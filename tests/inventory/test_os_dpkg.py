@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from seawall.inventory.analyzer import AnalyzerError, Found
 from seawall.inventory.analyzers import dpkg
-from tests.inventory._os_support import bytes_input, disk_input
+from tests.inventory._fixtures import bytes_input, disk_input
 from tests.support.debian import ensure_rootfs
 
 FORMAT = "${Package} ${Version} ${Architecture} ${source:Package} ${source:Version}\\n"

@@ -9,14 +9,11 @@ the diff.
 
 from __future__ import annotations
 
-import json
-import os
-from typing import Any
-
 import pytest
 
 from seawall.inventory.analyzers import group_os
-from tests.inventory._os_support import HERE, by_id, disk_input, found_json
+from seawall.inventory.catalogue import ANALYZERS
+from tests.inventory._fixtures import FIXTURES, check_expected, run_tree
 
 IDS = ("os-release", "dpkg", "apk", "rpm")
 
@@ -27,18 +24,8 @@ def test_group_lists_the_os_analyzers_in_order() -> None:
 
 @pytest.mark.parametrize("analyzer_id", IDS)
 def test_fixture(analyzer_id: str) -> None:
-    analyzer = by_id(analyzer_id)
-    root = HERE / analyzer_id / "input"
-    got: dict[str, Any] = {}
-    decoys = 0
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        image_path = "/" + path.relative_to(root).as_posix()
-        if analyzer.required(image_path):
-            got[image_path] = found_json(analyzer.analyze(disk_input(path, image_path)))
-        else:
-            decoys += 1
+    got, decoys = run_tree(
+        ANALYZERS.get(analyzer_id), FIXTURES / analyzer_id / "input", with_os=True
+    )
     assert decoys, "each fixture tree holds files the analyzer must not want"
-    expected_file = HERE / analyzer_id / "expected.json"
-    if os.environ.get("SEAWALL_REGEN_FIXTURES") == "1":
-        expected_file.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n")
-    assert got == json.loads(expected_file.read_text())
+    check_expected(got, FIXTURES / analyzer_id / "expected.json")

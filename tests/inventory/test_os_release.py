@@ -15,7 +15,7 @@ from seawall.inventory.analyzers.os_release import (
     parse_os_release,
 )
 from seawall.model.inventory import OSInfo, Package
-from tests.inventory._os_support import bytes_input
+from tests.inventory._fixtures import bytes_input
 
 
 def run(path: str, data: bytes) -> Found:

@@ -27,7 +27,7 @@ import pytest
 from seawall.inventory.analyzer import Found
 from seawall.inventory.analyzers import rpm
 from seawall.model.inventory import Package
-from tests.inventory._os_support import HERE, disk_input, found_json
+from tests.inventory._fixtures import FIXTURES, disk_input, found_json
 
 SPECS = {
     "alpha": """Name: alpha
@@ -73,7 +73,7 @@ Gamma.
 """,
 }
 QUERY = "%{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SOURCERPM}|%{LICENSE}|%{EVR}|%{VENDOR}|%{PACKAGER}\\n"
-FIXTURE = HERE / "rpm" / "input"
+FIXTURE = FIXTURES / "rpm" / "input"
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def test_static_fixture_is_what_rpm_makes(world: RpmWorld, tmp_path: Path) -> No
         bdb_fixture.with_suffix(".dump").unlink()
     fresh = analyze(world.sqlite, "/var/lib/rpm/rpmdb.sqlite")
     committed = analyze(sqlite_fixture, "/var/lib/rpm/rpmdb.sqlite")
-    assert found_json(fresh) == found_json(committed)
+    assert found_json(fresh, with_os=True) == found_json(committed, with_os=True)
     # Same image path as the sqlite file, so the JSON compares whole (the format is sniffed).
     from_bdb = analyze(bdb_fixture, "/var/lib/rpm/rpmdb.sqlite")
-    assert found_json(from_bdb) == found_json(fresh)
+    assert found_json(from_bdb, with_os=True) == found_json(fresh, with_os=True)

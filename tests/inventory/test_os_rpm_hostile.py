@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from seawall.inventory.analyzer import AnalyzerError, FileInput, Found
 from seawall.inventory.analyzers import rpm
 from seawall.inventory.analyzers._rpmheader import HeaderError, parse_header, split_sourcerpm
-from tests.inventory._os_support import HERE, bytes_input
+from tests.inventory._fixtures import FIXTURES, bytes_input
 
-SQLITE = (HERE / "rpm/input/var/lib/rpm/rpmdb.sqlite").read_bytes()
-BDB = (HERE / "rpm/input/usr/lib/sysimage/rpm/Packages").read_bytes()
+SQLITE = (FIXTURES / "rpm/input/var/lib/rpm/rpmdb.sqlite").read_bytes()
+BDB = (FIXTURES / "rpm/input/usr/lib/sysimage/rpm/Packages").read_bytes()
 PAGE = struct.unpack_from("<I", BDB, 20)[0]
 
 

@@ -53,7 +53,9 @@ def ensure_rootfs() -> Path:
     shutil.rmtree(work, ignore_errors=True)
     subprocess.run(
         ["debootstrap", "--variant=minbase", "bookworm", str(work), MIRROR],
-        check=True, capture_output=True, timeout=1800,
+        check=True,
+        capture_output=True,
+        timeout=1800,
     )
     work.rename(ROOTFS)
     return ROOTFS
@@ -73,9 +75,21 @@ def _rootfs_tar(dest: Path) -> None:
 def _python(ctx: Path) -> None:
     target = ctx / "py"
     subprocess.run(
-        ["python3", "-m", "pip", "install", "-q", "--no-deps", "--no-compile", "--target", str(target),
-         *(f"{n}=={v}" for n, v in PY_PACKAGES.items())],
-        check=True, capture_output=True, timeout=600,
+        [
+            "python3",
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-compile",
+            "--target",
+            str(target),
+            *(f"{n}=={v}" for n, v in PY_PACKAGES.items()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     shutil.rmtree(target / "bin", ignore_errors=True)
 
@@ -83,11 +97,16 @@ def _python(ctx: Path) -> None:
 def _npm(ctx: Path) -> None:
     app = ctx / "app"
     app.mkdir()
-    (app / "package.json").write_text(json.dumps({"name": "seawall-demo-app", "version": "1.0.0", "private": True}))
+    (app / "package.json").write_text(
+        json.dumps({"name": "seawall-demo-app", "version": "1.0.0", "private": True})
+    )
     name, version = NPM_PACKAGE
     subprocess.run(
         ["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", f"{name}@{version}"],
-        cwd=app, check=True, capture_output=True, timeout=600,
+        cwd=app,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
 
 
@@ -96,13 +115,24 @@ def _jar(ctx: Path) -> None:
     src = ctx / "jarsrc"
     meta = src / "META-INF" / "maven" / group / artifact
     meta.mkdir(parents=True)
-    (meta / "pom.properties").write_text(f"groupId={group}\nartifactId={artifact}\nversion={version}\n")
+    (meta / "pom.properties").write_text(
+        f"groupId={group}\nartifactId={artifact}\nversion={version}\n"
+    )
     (src / "Demo.java").write_text("public class Demo { public static void main(String[] a) {} }\n")
-    subprocess.run(["javac", "-d", str(src), str(src / "Demo.java")], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        ["javac", "-d", str(src), str(src / "Demo.java")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (src / "Demo.java").unlink()
     (ctx / "opt").mkdir()
-    subprocess.run(["jar", "cf", str(ctx / "opt" / f"{artifact}-{version}.jar"), "-C", str(src), "."],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        ["jar", "cf", str(ctx / "opt" / f"{artifact}-{version}.jar"), "-C", str(src), "."],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def _gem(ctx: Path) -> None:
@@ -110,8 +140,8 @@ def _gem(ctx: Path) -> None:
     spec = ctx / "gems" / "specifications"
     spec.mkdir(parents=True)
     (spec / f"{name}-{version}.gemspec").write_text(
-        f"# -*- encoding: utf-8 -*-\nGem::Specification.new do |s|\n  s.name = \"{name}\".freeze\n"
-        f"  s.version = \"{version}\".freeze\n  s.licenses = [\"MIT\".freeze]\nend\n"
+        f'# -*- encoding: utf-8 -*-\nGem::Specification.new do |s|\n  s.name = "{name}".freeze\n'
+        f'  s.version = "{version}".freeze\n  s.licenses = ["MIT".freeze]\nend\n'
     )
 
 
@@ -120,7 +150,9 @@ def _go(ctx: Path) -> None:
     vendor = mod / "vendor" / "golang.org" / "x" / "text"
     vendor.parent.mkdir(parents=True)
     shutil.copytree("/usr/share/gocode/src/golang.org/x/text", vendor, symlinks=True)
-    (mod / "go.mod").write_text(f"module example.com/seawall-demo\n\ngo 1.19\n\nrequire golang.org/x/text {GO_TEXT}\n")
+    (mod / "go.mod").write_text(
+        f"module example.com/seawall-demo\n\ngo 1.19\n\nrequire golang.org/x/text {GO_TEXT}\n"
+    )
     (mod / "vendor" / "modules.txt").write_text(
         f"# golang.org/x/text {GO_TEXT}\n## explicit\ngolang.org/x/text/language\n"
         "golang.org/x/text/internal/language\ngolang.org/x/text/internal/language/compact\n"
@@ -128,13 +160,25 @@ def _go(ctx: Path) -> None:
     )
     (mod / "main.go").write_text(
         'package main\n\nimport (\n\t"fmt"\n\n\t"golang.org/x/text/language"\n)\n\n'
-        'func main() { fmt.Println(language.English) }\n'
+        "func main() { fmt.Println(language.English) }\n"
     )
-    env = {**os.environ, "GOFLAGS": "-mod=vendor", "GOPROXY": "off", "CGO_ENABLED": "0",
-           "GOCACHE": str(ctx / "gocache"), "GOPATH": str(ctx / "gopath")}
+    env = {
+        **os.environ,
+        "GOFLAGS": "-mod=vendor",
+        "GOPROXY": "off",
+        "CGO_ENABLED": "0",
+        "GOCACHE": str(ctx / "gocache"),
+        "GOPATH": str(ctx / "gopath"),
+    }
     (ctx / "bin").mkdir()
-    subprocess.run(["go", "build", "-o", str(ctx / "bin" / "seawall-demo"), "."], cwd=mod, env=env,
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        ["go", "build", "-o", str(ctx / "bin" / "seawall-demo"), "."],
+        cwd=mod,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
 
 DOCKERFILE = """FROM {base}
@@ -161,7 +205,12 @@ def build_debian_image(prefix: str) -> DebianImage:
         rootfs_tar = ctx.parent / f"{ctx.name}-rootfs.tar"
         try:
             _rootfs_tar(rootfs_tar)
-            subprocess.run(["docker", "import", str(rootfs_tar), base_tag], check=True, capture_output=True, timeout=600)
+            subprocess.run(
+                ["docker", "import", str(rootfs_tar), base_tag],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
         finally:
             rootfs_tar.unlink(missing_ok=True)
         for step in (_python, _npm, _jar, _gem, _go):
@@ -170,17 +219,37 @@ def build_debian_image(prefix: str) -> DebianImage:
         shutil.rmtree(ctx / "gopath", ignore_errors=True)
         shutil.rmtree(ctx / "gosrc", ignore_errors=True)
         shutil.rmtree(ctx / "jarsrc", ignore_errors=True)
-        (ctx / "Dockerfile").write_text(DOCKERFILE.format(base=base_tag, removed_py=REMOVED_PY, removed_deb=REMOVED_DEB))
+        (ctx / "Dockerfile").write_text(
+            DOCKERFILE.format(base=base_tag, removed_py=REMOVED_PY, removed_deb=REMOVED_DEB)
+        )
         env = {**os.environ, "DOCKER_BUILDKIT": "0"}
-        proc = subprocess.run(["docker", "build", "-q", "-t", tag, str(ctx)], env=env, capture_output=True, timeout=900, check=False)
+        proc = subprocess.run(
+            ["docker", "build", "-q", "-t", tag, str(ctx)],
+            env=env,
+            capture_output=True,
+            timeout=900,
+            check=False,
+        )
         if proc.returncode != 0:
-            raise RuntimeError(f"docker build {tag}: {proc.stderr.decode(errors='replace')[-2000:]}")
+            raise RuntimeError(
+                f"docker build {tag}: {proc.stderr.decode(errors='replace')[-2000:]}"
+            )
     return DebianImage(tag, base_tag, LAYERS)
 
 
 def dpkg_truth(tag: str) -> set[tuple[str, str, str]]:
     """(package, version, source:Version) as the image's own dpkg-query reports them."""
-    out = docker("run", "--rm", "--network", "none", tag, "dpkg-query", "-W", "-f", "${Package} ${Version} ${source:Package} ${source:Version}\\n")
+    out = docker(
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        tag,
+        "dpkg-query",
+        "-W",
+        "-f",
+        "${Package} ${Version} ${source:Package} ${source:Version}\\n",
+    )
     rows = set()
     for line in out.splitlines():
         name, version, src, src_version = line.split(" ")

@@ -2,8 +2,9 @@
 
 A pure helper for every output that shows image configuration: ``seawall.output`` may import
 only ``seawall.model``, so the richer detector the audit rules use (which also explains *why*
-a value is a secret) stays in ``seawall.audit``; this module only hides values. It errs on the
-side of hiding: a value is replaced by ``****`` when
+a value is a secret) stays in ``seawall.audit`` (it shares the credential-word test,
+``names_credential``); this module only hides values. It errs on the side of hiding: a value
+is replaced by ``****`` when
 
 - its variable name has a credential word in it (``DB_PASSWORD``, ``GITHUB_TOKEN``, ``API_KEY``,
   ``AWS_SECRET_ACCESS_KEY``, ``*_CREDENTIALS``, ``MYSQL_PWD``), matched on whole words so
@@ -62,21 +63,31 @@ _ASSIGNMENT = re.compile(
 )
 
 
-def _words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
+    """The upper-cased words of a variable name (``spring.datasource.password`` -> 3 words)."""
     return [w for w in re.split(r"[^A-Z0-9]+", name.upper()) if w]
 
 
-def is_secret_name(name: str) -> bool:
-    """True when a variable name says it holds a credential (and not just where one is)."""
-    words = _words(name)
-    if not words or words[-1] in _POINTER_WORDS:
-        return False
+def names_credential(words: list[str], key_kinds: frozenset[str] = _KEY_KINDS) -> bool:
+    """True when a name's words (``name_words``) name a credential, whole words only.
+
+    A word is ``PASS`` or ends in a credential word (``DBPASSWORD``, ``AUTHTOKEN``), or the
+    name is ``<kind>_KEY`` with a kind from ``key_kinds`` (a bare ``KEY`` or ``GPG_KEY`` is not).
+    """
     if any(w == "PASS" or w.endswith(_CREDENTIAL_ENDINGS) for w in words):
         return True
     # MYSQL_PWD is a password; a bare PWD is the shell's working directory.
     if "PWD" in words and len(words) > 1:
         return True
-    return any(b == "KEY" and a in _KEY_KINDS for a, b in pairwise(words))
+    return any(b == "KEY" and a in key_kinds for a, b in pairwise(words))
+
+
+def is_secret_name(name: str) -> bool:
+    """True when a variable name says it holds a credential (and not just where one is)."""
+    words = name_words(name)
+    if not words or words[-1] in _POINTER_WORDS:
+        return False
+    return names_credential(words)
 
 
 def _hide_shapes(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -198,3 +200,28 @@ def test_redact_never_leaks_assigned_value(value: str, name: str, before: str, a
     command = f"{before}{name}={value}{after}"
     assert value not in redact(command)
     assert all(value not in h.label for h in scan_text(command))
+
+
+#: 200,000-character texts that made the URL and ``NAME=value`` patterns try every position
+#: and scan to the end from each (quadratic: 30-90 s each before they were anchored).
+HOSTILE = {
+    "letters": "a" * 200_000,
+    "dotted name": "a." * 100_000,
+    "dashed name": "a-" * 100_000,
+    "digits and letters": "1a" * 100_000,
+    "dollar references": "$a.a" * 50_000,
+    "slack-like": "xoxb-" * 40_000,
+    "url without @": "a://u:" + "x" * 200_000,
+    "underscores and dashes": "_-" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_long_hostile_text_takes_linear_time(text: str) -> None:
+    start = time.perf_counter()
+    scan_text(text)
+    redact(text)
+    value_kind(text)
+    assignments(text)
+    check_assignment("A", text)
+    assert time.perf_counter() - start < 1.0

@@ -26,30 +26,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
-#: What every redacted value is replaced with.
-REDACTED = "****"
+from seawall.model.redact import REDACTED, name_words, names_credential
 
-# Name words: a name part equal to or ending in one of these is a credential
-# (``DBPASSWORD``, ``CLIENTSECRET``, ``AUTHTOKEN``).
-_NAME_SUFFIXES = (
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "SECRET",
-    "SECRETS",
-    "TOKEN",
-    "TOKENS",
-    "CREDENTIAL",
-    "CREDENTIALS",
-    "APIKEY",
-    "ACCESSKEY",
-    "PRIVATEKEY",
-    "SECRETKEY",
-)
 # ``<word>_KEY`` pairs that name a credential (``API_KEY``, ``AWS_SECRET_ACCESS_KEY``,
 # WordPress ``AUTH_KEY``); a bare ``KEY`` or ``GPG_KEY`` (a public fingerprint) is not one.
+# The credential words themselves are ``seawall.model.redact``'s (one list for both).
 _KEY_QUALIFIERS = frozenset(
     {"API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "ENCRYPTION", "SIGNING", "MASTER"}
 )
@@ -88,7 +70,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Google API key", re.compile(r"\b(?P<p>AIza)[0-9A-Za-z_-]{35}")),
     ("npm token", re.compile(r"\b(?P<p>npm_)[A-Za-z0-9]{36}\b")),
 )
+# The scheme starts at the first letter of a run of scheme characters (what a plain search
+# finds first). Matching from the run's start only (look-behind) and skipping its leading
+# non-letters tries each run once: linear time on long text, not quadratic.
 _URL_CREDS = re.compile(
+    r"(?<![A-Za-z0-9+.-])[0-9+.-]*+"
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^\s/:@'\"]+):(?P<value>[^\s/@'\"]+)@(?P<host>[^\s/'\"?#:]+)"
 )
 _FLAG = re.compile(
@@ -96,8 +82,13 @@ _FLAG = re.compile(
     r"\s+(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]+)"
 )
 #: ``NAME=value`` as written in ENV/ARG history lines and shell command lines.
+# A name starts at a letter or ``_`` not after a word character or ``$``: in a run of name
+# characters, at its start or after its first ``.``/``-`` that allows one. Matching from the
+# run's start only (look-behind) and committing to that first start (atomic group) tries
+# each run once: linear time on long text, not quadratic.
 _ASSIGN = re.compile(
-    r"(?<![\w$])(?P<name>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|\"'`]*)"
+    r"(?<![\w.-])(?>(?<!\$)(?=[A-Za-z_])|[\w.-]*?[.-](?=[A-Za-z_]))"
+    r"(?P<name>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|\"'`]*)"
 )
 
 
@@ -114,20 +105,9 @@ class SecretHit:
     end: int
 
 
-def _words(name: str) -> list[str]:
-    return [w for w in re.split(r"[^A-Z0-9]+", name.upper()) if w]
-
-
 def is_secret_name(name: str) -> bool:
     """True when a variable name looks like it holds a credential (whole-word match)."""
-    words = _words(name)
-    for w in words:
-        if w == "PASS" or w.endswith(_NAME_SUFFIXES):
-            return True
-        # MYSQL_PWD is a password; a bare PWD/OLDPWD is the shell's working directory.
-        if w == "PWD" and len(words) > 1:
-            return True
-    return any(b == "KEY" and a in _KEY_QUALIFIERS for a, b in pairwise(words))
+    return names_credential(name_words(name), _KEY_QUALIFIERS)
 
 
 def _unquote(value: str) -> str:
@@ -145,7 +125,7 @@ def is_reference(name: str, value: str) -> bool:
     v = _unquote(value).strip()
     if not v or v.lower() in _LITERALS or v.startswith(("$", "`")) or _PATH_VALUE.match(v):
         return True
-    words = _words(name)
+    words = name_words(name)
     return bool(words) and words[-1] in _EXEMPT_LAST_WORDS
 
 

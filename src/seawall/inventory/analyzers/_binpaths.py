@@ -15,10 +15,18 @@ so the choice is a location heuristic, traded off as follows:
 What is missed: a binary with a dot in its name outside a ``bin`` directory, or one in an
 unusual place (``/usr/lib/foo/helper``). What it costs: the walker spools the selected files;
 ``analyze`` then rejects non-executable modes without opening and non-ELF files after reading
-four bytes, so a wrong guess costs one small read.
+four bytes, so a wrong guess costs one small read (``read_executable``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import BinaryIO, TypeVar
+
+from seawall.inventory.analyzer import AnalyzerError, FileInput
+from seawall.inventory.analyzers._elf import ElfError, ElfImage, is_elf, parse_elf
+
+_T = TypeVar("_T")
 
 _APP_ROOTS = ("/app/", "/opt/", "/srv/", "/ko-app/", "/usr/libexec/", "/usr/local/libexec/")
 _PLUGIN_DIRS = ("/cli-plugins/", "/pkg/tool/")
@@ -88,3 +96,20 @@ def executable_candidate(path: str) -> bool:
 def has_exec_bit(mode: int) -> bool:
     """Whether a file mode allows execution by anyone (0 means unknown: treat as executable)."""
     return mode == 0 or bool(mode & 0o111)
+
+
+def read_executable(file: FileInput, read: Callable[[BinaryIO, ElfImage], _T]) -> _T | None:
+    """``read(stream, headers)`` on an executable ELF file; None for other files.
+
+    Files without an execute bit are skipped before opening, non-ELF files after four bytes.
+    ``ElfError`` (from parsing or from ``read``) becomes an ``AnalyzerError`` naming the file.
+    """
+    if not has_exec_bit(file.mode):
+        return None
+    with file.open() as fh:
+        if not is_elf(fh.read(4)):
+            return None
+        try:
+            return read(fh, parse_elf(fh))
+        except ElfError as exc:
+            raise AnalyzerError(f"{file.path}: {exc}") from None

@@ -32,9 +32,8 @@ from __future__ import annotations
 import re
 import shlex
 
-from seawall.inventory.analyzer import AnalyzerError, FileInput, Found, analyzer
-from seawall.inventory.analyzers._binpaths import executable_candidate, has_exec_bit
-from seawall.inventory.analyzers._elf import ElfError, is_elf, parse_elf
+from seawall.inventory.analyzer import FileInput, Found, analyzer
+from seawall.inventory.analyzers._binpaths import executable_candidate, read_executable
 from seawall.inventory.analyzers._gobuildinfo import (
     BuildInfo,
     ModInfo,
@@ -80,15 +79,7 @@ Props = tuple[tuple[str, str], ...]
 )
 def analyze(file: FileInput) -> Found:
     """Report the modules built into one Go executable (nothing for other files)."""
-    if not has_exec_bit(file.mode):
-        return Found()
-    with file.open() as fh:
-        if not is_elf(fh.read(4)):
-            return Found()
-        try:
-            info = read_buildinfo(fh, parse_elf(fh))
-        except ElfError as exc:
-            raise AnalyzerError(f"{file.path}: {exc}") from None
+    info = read_executable(file, read_buildinfo)
     if info is None:
         return Found()
     return Found(packages=packages_from(info, file.path))

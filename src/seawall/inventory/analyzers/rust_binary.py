@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any
+from typing import Any, BinaryIO
 
 from seawall.inventory.analyzer import AnalyzerError, FileInput, Found, analyzer
-from seawall.inventory.analyzers._binpaths import executable_candidate, has_exec_bit
-from seawall.inventory.analyzers._elf import ElfError, is_elf, parse_elf, read_section
+from seawall.inventory.analyzers._binpaths import executable_candidate, read_executable
+from seawall.inventory.analyzers._elf import ElfImage, read_section
 from seawall.inventory.purl import make_purl
 from seawall.model.inventory import Package
 
@@ -48,19 +48,9 @@ _MAX_FIELD = 512
 )
 def analyze(file: FileInput) -> Found:
     """Report the runtime crates of one cargo-auditable executable (nothing for other files)."""
-    if not has_exec_bit(file.mode):
+    raw = read_executable(file, _read_dep_section)
+    if raw is None:
         return Found()
-    with file.open() as fh:
-        if not is_elf(fh.read(4)):
-            return Found()
-        try:
-            img = parse_elf(fh)
-            sec = img.section(SECTION)
-            if sec is None:
-                return Found()
-            raw = read_section(fh, img, sec, MAX_COMPRESSED)
-        except ElfError as exc:
-            raise AnalyzerError(f"{file.path}: {exc}") from None
     try:
         doc = json.loads(inflate(raw, MAX_JSON))
     except (ValueError, RecursionError) as exc:
@@ -68,6 +58,12 @@ def analyze(file: FileInput) -> Found:
             f"{file.path}: {SECTION} is not valid cargo-auditable data: {_short(exc)}"
         ) from None
     return packages_from(doc, file.path)
+
+
+def _read_dep_section(fh: BinaryIO, img: ElfImage) -> bytes | None:
+    """The compressed ``.dep-v0`` bytes; None when the binary has no such section."""
+    sec = img.section(SECTION)
+    return None if sec is None else read_section(fh, img, sec, MAX_COMPRESSED)
 
 
 def inflate(data: bytes, limit: int) -> bytes:

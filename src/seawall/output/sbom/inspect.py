@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from io import StringIO
 from typing import Any
 
 from rich import box
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from seawall.model.inventory import HistoryEntry, ImageInfo
 from seawall.model.redact import redact_argv, redact_env, redact_text
 from seawall.output.sbom.base import SbomOptions, doc_writer
-from seawall.output.sbom.json import layer_document
-from seawall.output.sbom.table import console
+from seawall.output.sbom.json import image_identity, layer_document
+from seawall.output.sbom.table import render
 from seawall.output.view import clean, dump_json
 
 
@@ -80,15 +80,7 @@ def inspect_document(image: ImageInfo) -> dict[str, Any]:
     """The inspection as a JSON-ready dict in the documented key order."""
     sizes = [layer.size for layer in image.layers]
     return {
-        "ref": image.ref,
-        "source": image.source,
-        "id": image.id,
-        "digest": image.digest,
-        "tags": list(image.tags),
-        "os": image.os,
-        "architecture": image.architecture,
-        "created": image.created,
-        "base_image": image.base_image,
+        **image_identity(image),
         "size": sum(s for s in sizes if s is not None) if sizes and None not in sizes else None,
         "layers": [layer_document(layer) for layer in image.layers],
         "history": [
@@ -216,12 +208,8 @@ def _history_table(doc: dict[str, Any]) -> Table:
 def write_inspect_table(image: ImageInfo, options: SbomOptions) -> str:
     """Render the inspection as text; deterministic for a given image and options."""
     doc = inspect_document(image)
-    buffer = StringIO()
-    out = console(options, buffer)
-    for line in [*_identity(doc), *_config_lines(doc["config"])]:
-        out.print(line)
-    out.print(Text(""))
-    out.print(_layers_table(doc))
+    parts: list[RenderableType] = [*_identity(doc), *_config_lines(doc["config"]), Text("")]
+    parts.append(_layers_table(doc))
     if doc["history"]:
-        out.print(_history_table(doc))
-    return buffer.getvalue()
+        parts.append(_history_table(doc))
+    return render(options, parts)

@@ -52,7 +52,8 @@ def layer_document(layer: LayerRef) -> dict[str, Any]:
     }
 
 
-def _image(image: ImageInfo) -> dict[str, Any]:
+def image_identity(image: ImageInfo) -> dict[str, Any]:
+    """The image's identity as JSON in the documented key order (shared with ``image inspect``)."""
     return {
         "ref": image.ref,
         "source": image.source,
@@ -63,6 +64,12 @@ def _image(image: ImageInfo) -> dict[str, Any]:
         "architecture": image.architecture,
         "created": image.created,
         "base_image": image.base_image,
+    }
+
+
+def _image(image: ImageInfo) -> dict[str, Any]:
+    return {
+        **image_identity(image),
         "layers": [layer_document(layer) for layer in image.layers],
     }
 

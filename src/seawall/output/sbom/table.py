@@ -10,10 +10,11 @@ escape sequence prints literally.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from io import StringIO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +30,15 @@ ORIGIN_STYLE = {"base": "dim", "own": "bold", "unknown": "yellow"}
 def console(options: SbomOptions, file: StringIO) -> Console:
     """A rich console with everything pinned, so the same input always gives the same bytes."""
     return pinned_console(file, options.terminal_width or DEFAULT_WIDTH, color=options.color)
+
+
+def render(options: SbomOptions, parts: Iterable[RenderableType]) -> str:
+    """The text of ``parts`` printed one after another on a pinned ``console``."""
+    buffer = StringIO()
+    out = console(options, buffer)
+    for part in parts:
+        out.print(part)
+    return buffer.getvalue()
 
 
 def _layer_cell(pkg: Package) -> Text:
@@ -53,20 +63,7 @@ def _header(inventory: Inventory, packages: list[Package]) -> list[Text]:
     return lines
 
 
-@doc_writer(
-    name="table",
-    media_type="text/plain",
-    extension=".txt",
-    description="Readable table of packages: name, version, ecosystem, path, layer (base/own).",
-)
-def write_inventory_table(inventory: Inventory, options: SbomOptions) -> str:
-    """Render the inventory as text; deterministic for a given inventory and options."""
-    packages = sorted_packages(inventory)
-    buffer = StringIO()
-    out = console(options, buffer)
-    for line in _header(inventory, packages):
-        out.print(line)
-    out.print(Text(""))
+def _packages_table(packages: list[Package]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("Name", "Version", "Ecosystem", "Path"):
         table.add_column(column, overflow="fold")
@@ -79,10 +76,19 @@ def write_inventory_table(inventory: Inventory, options: SbomOptions) -> str:
             Text(clean(pkg.path)),
             _layer_cell(pkg),
         )
-    if packages:
-        out.print(table)
-    else:
-        out.print(Text("No packages found.", style="dim"))
-    for note in inventory.notes:
-        out.print(Text(f"note: {clean(note)}", style="dim"))
-    return buffer.getvalue()
+    return table
+
+
+@doc_writer(
+    name="table",
+    media_type="text/plain",
+    extension=".txt",
+    description="Readable table of packages: name, version, ecosystem, path, layer (base/own).",
+)
+def write_inventory_table(inventory: Inventory, options: SbomOptions) -> str:
+    """Render the inventory as text; deterministic for a given inventory and options."""
+    packages = sorted_packages(inventory)
+    parts: list[RenderableType] = [*_header(inventory, packages), Text("")]
+    parts.append(_packages_table(packages) if packages else Text("No packages found.", style="dim"))
+    parts += [Text(f"note: {clean(note)}", style="dim") for note in inventory.notes]
+    return render(options, parts)
