@@ -8,7 +8,7 @@ recorded (``engine_error``) and the host and file facts are still collected.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from seawall.docker.client import Engine, socket_path
@@ -51,15 +51,7 @@ def gather(
     if engine is not None:
         try:
             local = is_local_engine(opts.endpoint) and opts.host_root == "/"
-            eopts = EngineOptions(
-                include=opts.engine.include,
-                exclude=opts.engine.exclude,
-                image_files=opts.engine.image_files,
-                max_image_bytes=opts.engine.max_image_bytes,
-                workers=opts.engine.workers,
-                local_proc=local,
-                cache_dir=opts.engine.cache_dir,
-            )
+            eopts = replace(opts.engine, local_proc=local)
             engine_facts = collect_engine(engine, eopts, progress)
         finally:
             engine.close()

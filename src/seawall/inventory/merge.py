@@ -14,17 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from seawall.inventory.analyzers.os_release import PRIORITY
 from seawall.inventory.layerscan import FileResult, LayerResult
 from seawall.model.inventory import LayerRef, OSInfo, Package
-
-#: Where the OS is described, best first (the os-release analyzer also reads the fallbacks).
-OS_FILES = (
-    "/etc/os-release",
-    "/usr/lib/os-release",
-    "/etc/alpine-release",
-    "/etc/redhat-release",
-    "/etc/debian_version",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +86,7 @@ def _resolve(path: str, links: dict[str, str], limit: int = 16) -> str:
 
 
 def _final_os(files: dict[str, tuple[FileResult, ...]], links: dict[str, str]) -> OSInfo | None:
-    for candidate in OS_FILES:
+    for candidate in PRIORITY:
         real = _resolve(candidate, links)
         for fr in files.get(real, ()):
             if fr.os is not None:
