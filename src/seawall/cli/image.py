@@ -40,6 +40,15 @@ def _scan_tmpdir() -> Iterator[str]:
             tempfile.tempdir = saved
 
 
+def _print_notes(inventory: Inventory, limit: int = 50) -> None:
+    """Notes (skipped or odd entries) on stderr, at most ``limit`` lines plus a count."""
+    for note in inventory.notes[:limit]:
+        click.echo(f"seawall: note: {note}", err=True)
+    if len(inventory.notes) > limit:
+        more = len(inventory.notes) - limit
+        click.echo(f"seawall: note: … and {more} more (see the json output)", err=True)
+
+
 def _options(color: bool) -> Any:
     from seawall.output.sbom import SbomOptions
 
@@ -188,12 +197,7 @@ def sbom(**opts: Any) -> int:
             finally:
                 img.close()
     emit_text(writer.write(inventory, _options(want_color(opts["output"]))), opts["output"])
-    for note in inventory.notes[:50]:
-        click.echo(f"seawall: note: {note}", err=True)
-    if len(inventory.notes) > 50:
-        click.echo(
-            f"seawall: note: … and {len(inventory.notes) - 50} more (see the json output)", err=True
-        )
+    _print_notes(inventory)
     return 0
 
 
@@ -248,8 +252,7 @@ def fs(path: str, fmt: str, output: str | None, now: str | None) -> int:
         finally:
             img.close()
     emit_text(writer.write(inventory, _options(False)), output)
-    for note in inventory.notes[:50]:
-        click.echo(f"seawall: note: {note}", err=True)
+    _print_notes(inventory)
     return 0
 
 
