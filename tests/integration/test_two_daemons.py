@@ -1,19 +1,13 @@
 """Two daemons on one host: auditing each socket reports that daemon's own process and flags.
 
-The second dockerd gets its own data root, exec root, pidfile, socket and bridge (never
-``--bridge=none``, which would delete the first daemon's docker0) and different flags.
+The second dockerd (tests/support/daemon2.py) gets its own data root, exec root, pidfile,
+socket and bridge (never ``--bridge=none``, which would delete the first daemon's docker0), a
+plain TCP listener and different flags.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,76 +15,29 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import PREFIX, audit_json
-
-BRIDGE = f"sw{os.getpid() % 100000}br"
+from tests.support.daemon2 import start_daemon
 
 
 @pytest.fixture(scope="module")
 def second_daemon(engine: str) -> Iterator[tuple[str, int, int]]:
-    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-dockerd-"))
-    sock = root / "docker.sock"
-    with socket.socket() as probe:  # a free loopback port for the plain-TCP listener
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    subprocess.run(["ip", "link", "add", BRIDGE, "type", "bridge"], check=True)
-    subprocess.run(["ip", "addr", "add", "10.213.78.1/24", "dev", BRIDGE], check=True)
-    subprocess.run(["ip", "link", "set", BRIDGE, "up"], check=True)
-    log = (root / "dockerd.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            "dockerd",
-            "--data-root",
-            str(root / "data"),
-            "--exec-root",
-            str(root / "exec"),
-            "--pidfile",
-            str(root / "docker.pid"),
-            "-H",
-            f"unix://{sock}",
-            "-H",
-            f"tcp://127.0.0.1:{port}",
-            "--iptables=false",
-            "--bridge",
-            BRIDGE,
-            "--log-level=warn",
-            "--userland-proxy=false",
-            "--live-restore",
-            "--no-new-privileges",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        for _ in range(120):
-            ok = subprocess.run(
-                # The TCP listener comes up last: once it answers, both endpoints are ready.
-                ["docker", "-H", f"tcp://127.0.0.1:{port}", "version"],
-                capture_output=True,
-                check=False,
-            )
-            if ok.returncode == 0:
-                break
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(
-                "second dockerd did not start: " + (root / "dockerd.log").read_text()[-2000:]
-            )
-        if proc.poll() is not None:
-            pytest.fail("second dockerd exited: " + (root / "dockerd.log").read_text()[-2000:])
-        yield f"unix://{sock}", proc.pid, port
+        daemon = start_daemon(
+            prefix=f"{PREFIX}-dockerd",
+            tcp="plain",
+            extra_args=(
+                "--log-level=warn",
+                "--userland-proxy=false",
+                "--live-restore",
+                "--no-new-privileges",
+            ),
+        )
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        assert daemon.port is not None
+        yield daemon.unix_host, daemon.pid, daemon.port
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        subprocess.run(["ip", "link", "del", BRIDGE], check=False)
-        subprocess.run(["umount", "-R", str(root / "exec")], check=False, capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        daemon.stop()
 
 
 def _daemon_report(endpoint: str, tmp: Path) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -27,6 +27,7 @@ COMMANDS = {
     "image": ("seawall.cli.image", "image"),
     "fs": ("seawall.cli.image", "fs"),
     "cache": ("seawall.cli.image", "cache"),
+    "authz": ("seawall.cli.authz", "authz"),
 }
 
 

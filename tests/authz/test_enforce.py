@@ -1,0 +1,99 @@
+"""The Enforcer: fail closed without a policy, keep the last good one, label creates, log."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from seawall.authz.enforce import Enforcer, PolicyHolder
+from seawall.authz.log import DecisionLog
+from seawall.authz.model import OWNER_LABEL, ResourceKind, Subject, SubjectKind, TargetFacts
+from seawall.authz.request import normalise
+
+POLICY = """
+version: 1
+roles:
+  dev:
+    rules:
+      - {name: ping, actions: [system.ping]}
+      - {name: create, actions: [container.create, volume.create], scope: owned}
+      - {name: stop, actions: [container.stop], scope: owned}
+bindings:
+  - {role: dev, users: [alice]}
+"""
+ALICE = Subject(SubjectKind.USER, "alice", uid=1001)
+
+
+class FakeLookups:
+    """Answers target lookups from a dict and counts them."""
+
+    def __init__(self, owners: dict[str, str]) -> None:
+        self.owners = owners
+        self.calls = 0
+
+    def target(self, kind: ResourceKind, ident: str) -> TargetFacts:
+        self.calls += 1
+        owner = self.owners.get(ident)
+        return TargetFacts(known=True, exists=owner is not None, owner=owner)
+
+
+def _holder(tmp_path: Path, text: str) -> PolicyHolder:
+    p = tmp_path / "policy.yaml"
+    p.write_text(text)
+    return PolicyHolder.load_or_closed(p)
+
+
+def test_no_policy_fails_closed(tmp_path: Path) -> None:
+    holder = _holder(tmp_path, "version: 7\n")
+    assert holder.policy is None
+    enforcer = Enforcer(holder, edge="plugin")
+    v = enforcer.authorize(ALICE, normalise("GET", "/_ping", body=b"", body_sent=False))
+    assert not v.decision.allow and v.decision.rule == "guard:no-policy"
+    assert "missing key 'bindings'" in v.decision.reason
+
+
+def test_failed_reload_keeps_the_last_good_policy(tmp_path: Path) -> None:
+    holder = _holder(tmp_path, POLICY)
+    assert holder.policy is not None
+    (tmp_path / "policy.yaml").write_text("roles: [")
+    assert not holder.reload()
+    assert holder.policy is not None and holder.last_error
+    ping = normalise("GET", "/_ping", body=b"", body_sent=False)
+    assert Enforcer(holder, edge="proxy").authorize(ALICE, ping).decision.allow
+
+
+def test_proxy_sets_and_overwrites_the_owner_label(tmp_path: Path) -> None:
+    enforcer = Enforcer(_holder(tmp_path, POLICY), edge="proxy")
+    body = json.dumps({"Image": "x", "labels": {OWNER_LABEL: "bob", "app": "web"}}).encode()
+    v = enforcer.authorize(
+        ALICE, normalise("POST", "/v1.41/containers/create", body=body, body_sent=True)
+    )
+    assert v.decision.allow and v.body is not None
+    sent = json.loads(v.body)
+    assert sent["labels"] == {OWNER_LABEL: "alice", "app": "web"}
+    assert "Labels" not in sent  # the caller's spelling is reused, never a second key
+    plugin = Enforcer(_holder(tmp_path, POLICY), edge="plugin")
+    d = plugin.authorize(
+        ALICE, normalise("POST", "/v1.41/containers/create", body=body, body_sent=True)
+    ).decision
+    assert not d.allow and "cannot label" in d.reason
+
+
+def test_owner_lookups_only_when_a_rule_needs_them(tmp_path: Path) -> None:
+    lookups = FakeLookups({"c1": "alice", "c2": "bob"})
+    log_path = tmp_path / "log.jsonl"
+    enforcer = Enforcer(
+        _holder(tmp_path, POLICY), edge="proxy", lookups=lookups, log=DecisionLog(str(log_path))
+    )
+    stop = "/v1.41/containers/{}/stop"
+    assert enforcer.authorize(
+        ALICE, normalise("POST", stop.format("c1"), body=b"", body_sent=False)
+    ).decision.allow
+    assert not enforcer.authorize(
+        ALICE, normalise("POST", stop.format("c2"), body=b"", body_sent=False)
+    ).decision.allow
+    assert lookups.calls == 2
+    enforcer.authorize(ALICE, normalise("GET", "/_ping", body=b"", body_sent=False))
+    assert lookups.calls == 2
+    lines = [json.loads(x) for x in log_path.read_text().splitlines()]
+    assert [x["decision"] for x in lines] == ["allow", "deny", "allow"]
