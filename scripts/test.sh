@@ -13,7 +13,8 @@ command -v ip >/dev/null || need+=(iproute2)
 # Image and inventory tests: real trees and tools to build fixtures, and a local registry.
 for tool in debootstrap:debootstrap skopeo:skopeo rpmbuild:rpm db5.3_load:db5.3-util \
             docker-registry:docker-registry go:golang-go objcopy:binutils zstd:zstd \
-            javac:default-jdk-headless; do
+            javac:default-jdk-headless openssl:openssl curl:curl useradd:passwd \
+            runuser:util-linux; do
   command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
 done
 [ -d /usr/share/gocode/src/golang.org/x/text ] || need+=(golang-golang-x-text-dev)

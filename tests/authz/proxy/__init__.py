@@ -1,0 +1,1 @@
+"""Unit tests of the filtering socket proxy (fake engine, fake enforcer, socketpairs)."""
