@@ -201,3 +201,64 @@ def test_property_any_case_twin_of_a_key_is_refused(obj: dict[str, object], key:
     raw = json.dumps({**obj, key: 1})[:-1] + f', "{twin}": 2}}'
     with pytest.raises(BodyError):
         parse_body(raw.encode())
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        # a key holding a NUL must not hide a collision or a repeat from the joined-key check
+        (b'{"A":1,"a":2,"b\\u0000c":3}', '"A" and "a" differ only in case'),
+        (b'{"x":1,"x":2,"a\\u0000b":3}', 'duplicate key "x"'),
+        (b'{"a\\u0000b":1,"A\\u0000B":2}', "differ only in case"),
+    ],
+)
+def test_keys_holding_a_nul_still_refuse_collisions(raw: bytes, reason: str) -> None:
+    with pytest.raises(BodyError, match=reason):
+        parse_body(raw)
+
+
+def test_distinct_keys_holding_a_nul_are_fine() -> None:
+    assert parse_body(b'{"a\\u0000b":1,"a":2,"b":3}') == {"a\x00b": 1, "a": 2, "b": 3}
+
+
+def test_a_key_set_seen_before_is_still_checked_for_repeats_and_twins() -> None:
+    parse_body(b'{"Image":"x","User":"1000"}')  # the key set is now known good
+    with pytest.raises(BodyError, match='duplicate key "User"'):
+        parse_body(b'{"Image":"x","User":"1000","User":"0"}')
+    with pytest.raises(BodyError, match="differ only in case"):
+        parse_body(b'{"Image":"x","User":"1000","user":"0"}')
+
+
+def test_the_known_key_sets_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(body_mod, "_FOLDINGS", {})
+    monkeypatch.setattr(body_mod, "_MAX_FOLDINGS", 3)
+    for i in range(10):
+        parse_body(f'{{"k{i}":1}}'.encode())
+        assert len(body_mod._FOLDINGS) <= 3
+    big = "{" + ",".join(f'"k{i}":1' for i in range(body_mod._MAX_FOLDING_KEYS + 1)) + "}"
+    parse_body(big.encode())
+    assert all(len(keys) <= body_mod._MAX_FOLDING_KEYS for keys in body_mod._FOLDINGS)
+
+
+def test_key_folding() -> None:
+    assert body_mod.key_folding({"HostConfig": 1, "Image": 2}) == {
+        "hostconfig": "HostConfig",
+        "image": "Image",
+    }
+    assert body_mod.key_folding({}) == {}
+    assert body_mod.key_folding({"Ho\u017ft": 1}) == {"ho\u017ft": "Ho\u017ft"}  # not a parsed key
+
+
+def test_the_key_limit_holds_just_above_the_length_that_skips_counting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Bodies shorter than 4 * MAX_KEYS bytes cannot hold more keys; longer ones are counted.
+    monkeypatch.setattr(body_mod, "MAX_KEYS", 10)
+    smallest = "{" + ",".join(f'"{chr(97 + i)}":0' for i in range(11)) + "}"
+    assert len(smallest) >= 4 * 10
+    with pytest.raises(BodyError, match="more than 10 keys"):
+        parse_body(smallest.encode())
+    assert (
+        len(parse_body(("{" + ",".join(f'"{chr(97 + i)}":0' for i in range(10)) + "}").encode()))
+        == 10
+    )

@@ -198,3 +198,16 @@ def test_host_fields_lists_every_field_the_host_checks_read() -> None:
         assert run(Section.of(spy, "HostConfig"), Constraints(), Context()) is None
         assert spy.asked
         assert spy.asked <= HOST_FIELDS, run.__module__
+
+
+def test_a_shared_section_gives_the_same_answers() -> None:
+    body = run_body(Binds=["/srv/a:/a"], Privileged=True)
+    top = Section.of(body)
+    assert host_paths("container.create", body, top=top) == host_paths("container.create", body)
+    req = request("/containers/create")
+    alone = check("container.create", req, body, DEVELOPER, Context(), ALICE)
+    shared = check("container.create", req, body, DEVELOPER, Context(), ALICE, top=top)
+    assert alone == shared and shared is not None and shared.key == "privileged"
+    # a section of another body is not used for this one
+    other = Section.of(run_body())
+    assert check("container.create", req, body, DEVELOPER, Context(), ALICE, top=other) == alone

@@ -120,3 +120,47 @@ def test_start_with_a_body_is_judged_like_a_create() -> None:
     mine = Context(target=TargetFacts(known=True, exists=True, owner="alice"))
     d = decide(POLICY, ALICE, r, mine)
     assert not d.allow
+
+
+def test_grants_are_remembered_per_policy_and_subject_identity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from seawall.authz import decide as decide_mod
+
+    monkeypatch.setattr(decide_mod, "_MAX_REMEMBERED", 2)
+    create = req("POST", "/v1.41/containers/create", HARDENED)
+    for pid in range(5):  # uid and pid change per connection; the grant does not
+        bob = Subject(SubjectKind.USER, "bob", uid=2000 + pid, pid=pid, groups=frozenset({"devs"}))
+        assert decide(POLICY, bob, create, Context()).rule == "dev/run"
+    nobody = Subject(SubjectKind.USER, "bob", uid=2000, groups=frozenset({"others"}))
+    assert decide(POLICY, nobody, create, Context()).rule == "default-deny"
+    for minor in range(20, 30):  # API versions are remembered within the bound too
+        d = decide(POLICY, ROOT, req("GET", f"/v1.{minor}/_ping"), Context())
+        assert d.allow is (minor >= 24)
+    index = decide_mod._index(POLICY)
+    assert decide_mod._index(POLICY) is index
+    assert len(index._subjects) <= 2 and len(index._below) <= 2
+
+
+def test_each_policy_object_gets_its_own_index() -> None:
+    from seawall.authz import decide as decide_mod
+
+    text = (
+        "version: 1\nmin_api_version: '1.41'\nroles: {admin: {rules: [{actions: ['*']}]}}\n"
+        "bindings: [{role: admin, users: [root]}]\n"
+    )
+    stricter, equal = parse_policy(text), parse_policy(text)
+    assert stricter == equal
+    assert decide_mod._index(stricter) is not decide_mod._index(equal)
+    assert decide_mod._index(equal).policy is equal
+    assert not decide(stricter, ROOT, req("GET", "/v1.40/_ping"), Context()).allow
+    assert decide(stricter, ROOT, req("GET", "/v1.41/_ping"), Context()).allow
+    assert decide(POLICY, ROOT, req("GET", "/v1.40/_ping"), Context()).allow
+
+
+def test_prepare_wraps_the_body_once_for_every_check() -> None:
+    from seawall.authz.decide import Prepared, prepare
+
+    prepared = prepare(POLICY, ALICE, req("POST", "/v1.41/containers/create", HARDENED))
+    assert isinstance(prepared, Prepared)
+    assert prepared.top is not None and prepared.top.obj is prepared.body

@@ -132,3 +132,17 @@ def test_device_path() -> None:
     assert device_path({"Device": "/etc"}) is None
     assert device_path({}) is None
     assert mount_host_paths((MountSpec("x", MountKind.BIND, "bind", ""),)) == []
+
+
+def test_children_are_wrapped_once_and_folded_names_looked_up_when_absent() -> None:
+    top = Section.of(parse_body(b'{"hostconfig":{"Privileged":true},"Image":null}'))
+    inner = top.child("HostConfig")
+    assert inner is not None and inner.where == "HostConfig"
+    assert top.child("HostConfig") is inner  # shared by every check of the request
+    assert host_sections(top)[0] is inner
+    assert top.names == {"hostconfig": "hostconfig", "image": "Image"}
+    assert top.folded == {"hostconfig": {"Privileged": True}, "image": None}
+    assert top.raw("image") is None and not top.has("Image")
+    assert repr(inner) == "Section(where='HostConfig', obj={'Privileged': True})"
+    with pytest.raises(SpecError, match="expected an object"):
+        Section.of({"LogConfig": 1}).child("LogConfig")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 #: Largest body parsed. The docker CLI sends a few KiB for ``docker run``; the proxy forwards
 #: bigger bodies of actions that need none, but a constrained rule denies them.
@@ -50,7 +50,8 @@ ARRAY_BODIES: Mapping[str, str] = {
     "plugin.set": "Settings",
 }
 
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_JSON_SPACE = " \t\n\r"  # the whitespace JSON allows around values
+_LIMITS_TABLE = bytes.maketrans(b"123456789[D", b"000000000{d")
 _LONG_NUMBER = b"0" * 19  # 19 digits in a row, once every digit reads as 0
 _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1
@@ -119,14 +120,11 @@ def _parse(raw: bytes) -> object:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyError(f"body is not valid UTF-8 (byte {exc.start})") from None
-    keys = _KeyCheck()
+    # Each key owns at least 4 bytes (``"":`` and one byte of its value), so a body shorter
+    # than 4 * MAX_KEYS cannot break that limit: the shared decoder skips counting.
+    decoder = _DECODER if len(raw) < 4 * MAX_KEYS else _decoder(_KeyCheck().object)
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=keys.object,
-            parse_constant=_constant,
-            parse_float=_float,
-        )
+        value = _decode(decoder, text)
     except BodyError:
         raise
     except json.JSONDecodeError as exc:
@@ -142,24 +140,108 @@ def _parse(raw: bytes) -> object:
     return value
 
 
+def _decode(decoder: json.JSONDecoder, text: str) -> object:
+    """``json.loads(text)`` with ``decoder``'s hooks, minus a Python-level wrapper call.
+
+    The same steps and errors as ``json.loads`` and ``JSONDecoder.decode``: a BOM, no value,
+    and data after the value are refused.
+    """
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    start = len(text) - len(text.lstrip(_JSON_SPACE))
+    value, end = decoder.raw_decode(text, start)
+    rest = text[end:].lstrip(_JSON_SPACE)
+    if rest:
+        raise json.JSONDecodeError("Extra data", text, len(text) - len(rest))
+    return value
+
+
 def _may_break_limits(raw: bytes) -> bool:
     """Whether ``_walk`` must look at the parsed value; cheap byte counts rule most bodies out.
 
     Nesting needs a ``{`` or ``[`` per level, a value at least one byte, a lone surrogate a
     ``\\uD...`` escape (UTF-8 cannot carry one) and an integer out of the 64-bit range 19
     digits. Each count is an upper bound, so a body that passes them all cannot break a limit.
+    One translated copy serves every count: digits read as ``0``, ``[`` as ``{`` and ``D`` as
+    ``d`` (``d`` is no digit, so the escape survives; more matches only mean a walk).
     """
+    if len(raw) >= MAX_VALUES:
+        return True
+    folded = raw.translate(_LIMITS_TABLE)
     return (
-        raw.count(b"{") + raw.count(b"[") > MAX_DEPTH
-        or len(raw) >= MAX_VALUES
-        or b"\\ud" in raw
-        or b"\\uD" in raw
-        or _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO)
+        folded.count(b"{") > MAX_DEPTH
+        or (b"\\" in raw and b"\\ud" in folded)
+        or _LONG_NUMBER in folded
     )
 
 
+def key_folding(obj: Mapping[str, object]) -> Mapping[str, str]:
+    """Each key of ``obj`` in ASCII lower case, mapped to the key as written (do not change it).
+
+    For objects ``parse_body`` built the mapping is exact and usually already known (see
+    ``_FOLDINGS``); for others, colliding keys keep the last one.
+    """
+    keys = tuple(obj)
+    folding = _FOLDINGS.get(keys)
+    if folding is None:
+        folding = _checked_folding(keys)
+        if folding is None:
+            folding = {key.lower(): key for key in keys}
+    return folding
+
+
+#: Key sets already found unambiguous, with their folding. Clients send objects with the same
+#: few key sets over and over (every ``docker run`` body has the same 70-odd HostConfig keys),
+#: so each set is checked and folded once, then recognised by one tuple lookup. Only sets
+#: that passed are kept, so a hit proves the keys fine. Bounded, since clients choose their
+#: keys: when full it starts over.
+_FOLDINGS: dict[tuple[str, ...], dict[str, str]] = {}
+_MAX_FOLDINGS = 256
+_MAX_FOLDING_KEYS = 256  # larger objects are checked every time, never kept
+
+
+def _checked_folding(keys: tuple[str, ...]) -> dict[str, str] | None:
+    """The folding of ``keys`` when they are ASCII and distinct under folding, else ``None``.
+
+    The keys are joined by NUL and lowered in one C call each; a key holding a NUL itself
+    splits into more parts than there were keys (it could mask a collision), so it fails too
+    and goes to ``_refuse_keys``' exact verdict, as do a case collision or a non-ASCII key.
+    """
+    joined = "\x00".join(keys)
+    if not joined.isascii():
+        return None
+    folded = joined.lower().split("\x00")
+    if len(folded) != len(keys):
+        return None
+    folding = dict(zip(folded, keys, strict=True))
+    if len(folding) != len(keys):
+        return None
+    if len(keys) <= _MAX_FOLDING_KEYS:
+        if len(_FOLDINGS) >= _MAX_FOLDINGS:
+            _FOLDINGS.clear()
+        _FOLDINGS[keys] = folding
+    return folding
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """The ``object_pairs_hook``: build one object, or raise ``BodyError`` for ambiguous keys.
+
+    Called once per JSON object, so the usual case is a few C calls: a repeated key makes
+    the dict shorter than the pairs, and a key set seen before needs no other check.
+    """
+    if not pairs:
+        return {}
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        _refuse_keys(pairs)
+    keys = tuple(obj)
+    if keys not in _FOLDINGS and _checked_folding(keys) is None:
+        _refuse_keys(pairs)
+    return obj
+
+
 class _KeyCheck:
-    """The ``object_pairs_hook``: refuses repeated, colliding and non-ASCII keys; counts keys."""
+    """A hook that also counts keys, for bodies long enough to hold more than ``MAX_KEYS``."""
 
     __slots__ = ("count",)
 
@@ -167,22 +249,19 @@ class _KeyCheck:
         self.count = 0
 
     def object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
-        """Build one object, or raise ``BodyError`` (the checks run in C; errors are rare)."""
+        """Count the keys (refusing past ``MAX_KEYS``), then check them as ``_object`` does."""
         self.count += len(pairs)
         if self.count > MAX_KEYS:
             raise BodyError(f"more than {MAX_KEYS} keys")
-        obj = dict(pairs)
-        if (
-            len(obj) != len(pairs)
-            or not "".join(obj).isascii()
-            or len(set(map(str.lower, obj))) != len(obj)
-        ):
-            _refuse_keys(pairs)
-        return obj
+        return _object(pairs)
 
 
 def _refuse_keys(pairs: list[tuple[str, object]]) -> None:
-    """Raise the precise ``BodyError`` for an object whose keys are ambiguous."""
+    """Raise the precise ``BodyError`` for an object whose keys are ambiguous.
+
+    Returns when they are not (keys that merely contain a NUL, which ``_object`` cannot judge
+    on its joined string).
+    """
     seen: dict[str, str] = {}
     for key, _ in pairs:
         if not key.isascii():
@@ -200,7 +279,6 @@ def _refuse_keys(pairs: list[tuple[str, object]]) -> None:
                 "(Go treats them as the same field)"
             )
         seen[folded] = key
-    raise AssertionError("unreachable: the keys were ambiguous")  # pragma: no cover
 
 
 def _walk(value: object) -> None:
@@ -246,6 +324,16 @@ def _float(text: str) -> float:
     if not math.isfinite(value):
         raise BodyError(f"number {text[:40]} is out of range (Go refuses it)")
     return value
+
+
+def _decoder(hook: Callable[[list[tuple[str, object]]], dict[str, object]]) -> json.JSONDecoder:
+    """A decoder with Go's refusals: ``hook`` for objects, no NaN/Infinity, finite floats."""
+    return json.JSONDecoder(object_pairs_hook=hook, parse_constant=_constant, parse_float=_float)
+
+
+#: The decoder of (almost) every body, shared as ``json.loads`` shares its default one (its
+#: hooks keep no state; building a decoder per body costs a microsecond).
+_DECODER = _decoder(_object)
 
 
 def _quote(key: str) -> str:

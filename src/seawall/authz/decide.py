@@ -15,18 +15,24 @@ Order of judgement, first match wins:
 
 The edges use ``prepare`` + ``judge`` so they can gather the context a prepared request needs
 (a target lookup, host path facts) between the two; ``decide`` runs both for pure callers.
+
+Speed (every proxied request is decided): what depends only on the policy (the minimum
+version, which rules a subject's roles give it, which of them grant an action) is computed
+once per policy object and subject and kept in ``_index``; a body is parsed and wrapped in
+one ``Section`` that ``host_paths`` and every rule's ``check`` share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from seawall.authz.body import BodyError, parse_request_body
 from seawall.authz.check import check, host_paths, needs_body
-from seawall.authz.model import ApiRequest, Context, Decision, ResourceKind, Subject
+from seawall.authz.model import ApiRequest, Context, Decision, ResourceKind, Subject, SubjectKind
 from seawall.authz.policy import Policy, Rule, Scope, action_matches
 from seawall.authz.routes import RouteMatch, match
+from seawall.authz.spec import Section
 
 #: Actions that create an object the proxy labels with its owner: owned scope is fine for them.
 CREATE_ACTIONS = frozenset({"container.create", "volume.create", "network.create"})
@@ -48,6 +54,8 @@ class Prepared:
     body: Mapping[str, object] | None
     needs_target: bool
     paths: tuple[str, ...]
+    #: ``body`` wrapped once, for the checks of every rule (``None`` when there is no body).
+    top: Section | None = None
 
     @property
     def action(self) -> str:
@@ -68,9 +76,8 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared | Decision:
     """Judge what needs no I/O; return a final Decision or a Prepared request for ``judge``."""
-    if request.version is not None and version_tuple(request.version) < version_tuple(
-        policy.min_api_version
-    ):
+    index = _index(policy)
+    if request.version is not None and index.below_minimum(request.version):
         return Decision(
             False,
             "guard:api-version",
@@ -78,12 +85,12 @@ def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared |
             "(old versions act on deprecated fields such as a start body's HostConfig)",
             resource=request.path,
         )
-    rules = tuple(r for role in policy.roles_for(subject) for r in role.rules)
+    grants = index.grants(subject)
     route = match(request.method, request.path, request.query)
     if route is None:
-        for r in rules:
-            if action_matches(r.actions, "unknown"):
-                return Decision(True, r.name, "unknown route allowed explicitly", "unknown")
+        explicit = grants.granting("unknown").rules
+        if explicit:
+            return Decision(True, explicit[0].name, "unknown route allowed explicitly", "unknown")
         return Decision(
             False,
             "guard:unknown-route",
@@ -91,9 +98,9 @@ def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared |
             "unknown",
             request.path,
         )
-    candidates = tuple(r for r in rules if action_matches(r.actions, route.action))
-    if not candidates:
-        roles = ", ".join(sorted({r.name.split("/")[0] for r in rules})) or "none"
+    candidates = grants.granting(route.action)
+    if not candidates.rules:
+        roles = ", ".join(sorted({r.name.split("/")[0] for r in grants.rules})) or "none"
         return Decision(
             False,
             "default-deny",
@@ -102,8 +109,8 @@ def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared |
             _resource(route),
         )
     body: Mapping[str, object] | None = None
-    constrained = any(not r.constraints.unrestricted for r in candidates)
-    if constrained and needs_body(route.action, request):
+    top: Section | None = None
+    if candidates.constrained and needs_body(route.action, request):
         if request.body is None:
             return Decision(
                 False,
@@ -119,13 +126,14 @@ def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared |
             return Decision(
                 False, "guard:body", f"request body refused: {exc}", route.action, _resource(route)
             )
+        top = Section.of(body)
     needs_target = (
         route.ident is not None
         and route.kind in OWNED_KINDS
-        and (route.action == "container.exec" or any(r.scope is Scope.OWNED for r in candidates))
+        and (route.action == "container.exec" or candidates.owned)
     )
-    paths = host_paths(route.action, body)
-    return Prepared(subject, request, route, candidates, body, needs_target, paths)
+    paths = host_paths(route.action, body, top=top)
+    return Prepared(subject, request, route, candidates.rules, body, needs_target, paths, top)
 
 
 def judge(prepared: Prepared, context: Context) -> Decision:
@@ -143,6 +151,7 @@ def judge(prepared: Prepared, context: Context) -> Decision:
                 rule.constraints,
                 context,
                 prepared.subject,
+                top=prepared.top,
             )
             if violation is None:
                 return _allow(prepared, rule, "granted")
@@ -188,3 +197,103 @@ def _allow(prepared: Prepared, rule: Rule, why: str) -> Decision:
 def _resource(route: RouteMatch) -> str:
     kind = route.kind.value if route.kind else "-"
     return f"{kind}:{route.ident}" if route.ident else kind
+
+
+# -- what depends only on the policy, computed once per policy object -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """The rules that grant one action to one subject, and what they ask of ``prepare``."""
+
+    rules: tuple[Rule, ...]
+    constrained: bool  # one of them has constraints, so the body is needed
+    owned: bool  # one of them is owner-scoped, so the target is looked up
+
+
+@dataclass(frozen=True, slots=True)
+class _Grants:
+    """The rules a subject's roles give it, in policy order; candidates per action on demand.
+
+    ``by_action`` only ever holds the actions of the route table and ``unknown``.
+    """
+
+    rules: tuple[Rule, ...]
+    by_action: dict[str, _Candidates] = field(default_factory=dict)
+
+    def granting(self, action: str) -> _Candidates:
+        """The rules whose action globs grant ``action``."""
+        found = self.by_action.get(action)
+        if found is None:
+            rules = tuple(r for r in self.rules if action_matches(r.actions, action))
+            found = _Candidates(
+                rules,
+                constrained=any(not r.constraints.unrestricted for r in rules),
+                owned=any(r.scope is Scope.OWNED for r in rules),
+            )
+            self.by_action[action] = found
+        return found
+
+
+#: How many subjects (and API versions) one policy's index remembers before starting over:
+#: callers choose their versions and certificate names, so the memory must stay bounded.
+_MAX_REMEMBERED = 1024
+
+
+class _Index:
+    """Lookups of one policy that do not depend on the request body, filled as they are asked.
+
+    Concurrent callers may fill an entry twice; both compute the same value, so that is
+    harmless, and no lock is needed on the decision path.
+    """
+
+    __slots__ = ("_below", "_minimum", "_subjects", "policy")
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._minimum = version_tuple(policy.min_api_version)
+        self._below: dict[str, bool] = {}
+        self._subjects: dict[tuple[SubjectKind, str, frozenset[str]], _Grants] = {}
+
+    def below_minimum(self, version: str) -> bool:
+        """True when API ``version`` is older than the policy's minimum."""
+        below = self._below.get(version)
+        if below is None:
+            below = version_tuple(version) < self._minimum
+            if len(self._below) >= _MAX_REMEMBERED:
+                self._below.clear()
+            self._below[version] = below
+        return below
+
+    def grants(self, subject: Subject) -> _Grants:
+        """The rules of ``subject``'s roles.
+
+        Bindings match on kind, name and groups only (``Binding.matches``), so those are the
+        key: a user's uid and pid, which change per connection, do not split the cache.
+        """
+        key = (subject.kind, subject.name, subject.groups)
+        grants = self._subjects.get(key)
+        if grants is None:
+            roles = self.policy.roles_for(subject)
+            grants = _Grants(tuple(r for role in roles for r in role.rules))
+            if len(self._subjects) >= _MAX_REMEMBERED:
+                self._subjects.clear()
+            self._subjects[key] = grants
+        return grants
+
+
+#: Indexes by ``id(policy)``. Each holds its policy, so an id cannot be reused while cached;
+#: a handful is kept (the current policy, and a few older ones after reloads or in tests).
+_INDEXES: dict[int, _Index] = {}
+_MAX_POLICIES = 8
+
+
+def _index(policy: Policy) -> _Index:
+    """The index of ``policy``, built on first use."""
+    index = _INDEXES.get(id(policy))
+    if index is None or index.policy is not policy:
+        index = _Index(policy)
+        if len(_INDEXES) >= _MAX_POLICIES:
+            _INDEXES.pop(next(iter(_INDEXES)), None)
+        _INDEXES[id(policy)] = index
+    return index

@@ -17,38 +17,72 @@ body has the empty path, so its fields read as ``Privileged``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
+from seawall.authz.body import key_folding
+
 _NO_STRINGS: Mapping[str, str] = MappingProxyType({})
+_ABSENT = object()  # marks a name missing from an object (``null`` reads as ``None``)
 
 
 class SpecError(ValueError):
     """A body field has a type or shape the engine refuses; ``str()`` names the field."""
 
 
-@dataclass(frozen=True, slots=True)
 class Section:
-    """One JSON object of a request body, with Go-typed field access."""
+    """One JSON object of a request body, with Go-typed field access.
 
-    where: str
-    obj: Mapping[str, object]
-    folded: Mapping[str, object]  # the same members, keys in ASCII lower case
+    A request's body is wrapped once and the same sections serve every check of it, so what
+    is derived from the object (its folded keys, the nested sections ``child`` returns) is
+    computed on first use and kept. The parsed object is never changed while it is judged.
+    """
+
+    __slots__ = ("_children", "_names", "obj", "where")
+
+    def __init__(self, where: str, obj: Mapping[str, object]) -> None:
+        self.where = where
+        self.obj = obj
+        self._names: Mapping[str, str] | None = None
+        self._children: dict[str, Section | None] | None = None
+
+    def __repr__(self) -> str:
+        return f"Section(where={self.where!r}, obj={self.obj!r})"
 
     @classmethod
     def of(cls, obj: Mapping[str, object], where: str = "") -> Section:
         """Wrap a parsed JSON object found at ``where``."""
-        return cls(where, obj, dict(zip(map(str.lower, obj), obj.values(), strict=True)))
+        return cls(where, obj)
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        """The keys in ASCII lower case, each mapped to the key as written."""
+        names = self._names
+        if names is None:
+            names = self._names = key_folding(self.obj)
+        return names
+
+    @property
+    def folded(self) -> Mapping[str, object]:
+        """The same members, keys in ASCII lower case."""
+        return {name: self.obj[key] for name, key in self.names.items()}
 
     def name(self, field: str) -> str:
         """The dotted path of ``field`` for messages: ``HostConfig.Privileged``."""
         return f"{self.where}.{field}" if self.where else field
 
     def raw(self, field: str) -> object | None:
-        """The value as parsed (exact name first, as Go); ``None`` when absent or ``null``."""
-        value = self.obj.get(field)
-        if value is None:
-            return self.folded.get(field.lower())
+        """The value as parsed (exact name first, as Go); ``None`` when absent or ``null``.
+
+        Only an absent name is looked up folded: when the exact name is there (``null`` or
+        not), no other key folds to it (``parse_body`` refused such collisions).
+        """
+        value = self.obj.get(field, _ABSENT)
+        if value is _ABSENT:
+            names = self._names
+            if names is None:
+                names = self._names = key_folding(self.obj)
+            key = names.get(field.lower())
+            return None if key is None else self.obj[key]
         return value
 
     def has(self, field: str) -> bool:
@@ -84,7 +118,12 @@ class Section:
 
     def texts(self, field: str) -> tuple[str, ...]:
         """A Go ``[]string`` (a ``null`` element is ``""``)."""
-        return tuple(self._text_item(field, i, v) for i, v in enumerate(self.items(field)))
+        value = self.raw(field)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise SpecError(f"{self.name(field)}: expected a list")
+        return tuple(self._text_item(field, i, v) for i, v in enumerate(value)) if value else ()
 
     def text_map(self, field: str) -> Mapping[str, str]:
         """A Go ``map[string]string`` (a ``null`` value is ``""``)."""
@@ -110,13 +149,24 @@ class Section:
         return tuple(value)
 
     def child(self, field: str) -> Section | None:
-        """A nested struct (or pointer to one); ``None`` when absent or ``null``."""
+        """A nested struct (or pointer to one); ``None`` when absent or ``null``.
+
+        Kept per field name, so the checks that look at ``HostConfig`` share one section.
+        """
+        children = self._children
+        if children is None:
+            children = self._children = {}
+        elif field in children:
+            return children[field]
         value = self.raw(field)
         if value is None:
-            return None
-        if not isinstance(value, dict):
+            section = None
+        elif isinstance(value, dict):
+            section = Section(self.name(field), value)
+        else:
             raise SpecError(f"{self.name(field)}: expected an object")
-        return Section.of(value, self.name(field))
+        children[field] = section
+        return section
 
     def children(self, field: str) -> tuple[Section, ...]:
         """A Go slice of structs; a ``null`` element is an empty struct."""
@@ -127,7 +177,7 @@ class Section:
                 value = {}
             if not isinstance(value, dict):
                 raise SpecError(f"{where}: expected an object")
-            out.append(Section.of(value, where))
+            out.append(Section(where, value))
         return tuple(out)
 
     def _text_item(self, field: str, index: int, value: object) -> str:

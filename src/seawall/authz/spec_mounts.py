@@ -81,6 +81,8 @@ def mounts(section: Section) -> tuple[MountSpec, ...]:
 
 def all_mounts(section: Section) -> tuple[MountSpec, ...]:
     """``Binds`` and ``Mounts`` of one section."""
+    if section.raw("Binds") is None and section.raw("Mounts") is None:
+        return ()  # the usual case, asked for by host_paths and the volume checks alike
     return binds(section) + mounts(section)
 
 

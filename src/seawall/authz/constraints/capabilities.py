@@ -40,15 +40,18 @@ FIELDS: tuple[str, ...] = ("CapAdd", "Capabilities")
 
 def check_host(section: Section, constraints: Constraints, context: Context) -> Violation | None:
     """``CapAdd`` and the API 1.40 ``Capabilities`` (a whole capability set) of a section."""
-    found = check_names(section.texts("CapAdd"), section.name("CapAdd"), constraints)
-    if found is not None:
-        return found
+    # Names are formatted only for a list that has entries (most requests add none).
+    added = section.texts("CapAdd")
+    if added:
+        found = check_names(added, section.name("CapAdd"), constraints)
+        if found is not None:
+            return found
     extra = tuple(
         name
         for name in section.texts("Capabilities")
         if not name.isascii() or normalise_capability(name) not in DEFAULT_CAPABILITIES
     )
-    return check_names(extra, section.name("Capabilities"), constraints)
+    return check_names(extra, section.name("Capabilities"), constraints) if extra else None
 
 
 def check_names(names: tuple[str, ...], where: str, constraints: Constraints) -> Violation | None:

@@ -15,7 +15,7 @@ FIELDS: tuple[str, ...] = ("CgroupParent",)
 def check_host(section: Section, constraints: Constraints, context: Context) -> Violation | None:
     """A HostConfig (or update) section setting ``CgroupParent``."""
     value = section.text("CgroupParent")
-    return check_value(value, section.name("CgroupParent"), constraints)
+    return check_value(value, section.name("CgroupParent"), constraints) if value else None
 
 
 def check_value(value: str, where: str, constraints: Constraints) -> Violation | None:

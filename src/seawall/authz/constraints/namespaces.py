@@ -36,7 +36,10 @@ FIELDS: tuple[str, ...] = tuple(name for name, _ in _MODES)
 def check_host(section: Section, constraints: Constraints, context: Context) -> Violation | None:
     """The namespace modes of a HostConfig section."""
     for field, namespace in _MODES:
-        found = check_mode(section.text(field), namespace, section.name(field), constraints)
+        value = section.text(field)
+        if not value:  # the default mode: nothing to judge (and no message to format)
+            continue
+        found = check_mode(value, namespace, section.name(field), constraints)
         if found is not None:
             return found
     return None

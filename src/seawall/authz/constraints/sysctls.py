@@ -19,7 +19,8 @@ FIELDS: tuple[str, ...] = ("Sysctls",)
 
 def check_host(section: Section, constraints: Constraints, context: Context) -> Violation | None:
     """A HostConfig section's ``Sysctls``."""
-    return check_map(section.text_map("Sysctls"), section.name("Sysctls"), constraints)
+    sysctls = section.text_map("Sysctls")
+    return check_map(sysctls, section.name("Sysctls"), constraints) if sysctls else None
 
 
 def check_map(sysctls: Mapping[str, str], where: str, constraints: Constraints) -> Violation | None:

@@ -34,9 +34,9 @@ FIELDS: tuple[str, ...] = ("VolumeDriver", "Binds", "Mounts", "VolumesFrom")
 
 def check_host(section: Section, constraints: Constraints, context: Context) -> Violation | None:
     """Binds, Mounts, VolumeDriver and VolumesFrom of a HostConfig section."""
-    found = check_driver(section.text("VolumeDriver"), section.name("VolumeDriver"), constraints)
-    if found is not None:
-        return found
+    driver = section.text("VolumeDriver")
+    if (driver or "local") not in constraints.volume_drivers:  # the name only for a finding
+        return check_driver(driver, section.name("VolumeDriver"), constraints)
     for spec in all_mounts(section):
         found = check_mount(spec, constraints, context)
         if found is not None:
