@@ -97,3 +97,28 @@ def test_owner_lookups_only_when_a_rule_needs_them(tmp_path: Path) -> None:
     assert lookups.calls == 2
     lines = [json.loads(x) for x in log_path.read_text().splitlines()]
     assert [x["decision"] for x in lines] == ["allow", "deny", "allow"]
+
+
+def test_the_proxy_socket_is_guarded_like_the_engine_socket(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    (run / "data").mkdir(parents=True)
+    (run / "docker.sock").touch()
+    holder = _holder(
+        tmp_path,
+        POLICY.replace(
+            "{name: create, actions: [container.create, volume.create], scope: owned}",
+            f"{{name: create, actions: [container.create], constraints: {{host_paths: [{run}]}}}}",
+        ),
+    )
+    enforcer = Enforcer(holder, edge="proxy", sockets=(str(run / "docker.sock"),))
+
+    def create(src: Path) -> bool:
+        body = {"Image": "x", "HostConfig": {"Binds": [f"{src}:/mnt"]}}
+        req = normalise(
+            "POST", "/v1.41/containers/create", body=json.dumps(body).encode(), body_sent=True
+        )
+        return enforcer.authorize(ALICE, req).decision.allow
+
+    assert create(run / "data")  # the near miss: an allowed directory beside the socket
+    assert not create(run / "docker.sock")
+    assert not create(run)  # a parent of the socket

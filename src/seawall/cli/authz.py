@@ -243,6 +243,20 @@ def plugin(policy_path: str, name: str, plugins_dir: str, log_path: str | None) 
 )
 @click.option("--socket-group", help="Group owning the listening socket.")
 @click.option("--allow-remote-tcp", is_flag=True, help="Allow a TCP listener off loopback.")
+@click.option(
+    "--max-body",
+    default=4 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(64 * 1024, 64 * 1024 * 1024),
+    help="Largest JSON body read for a decision (bytes); larger requests get 413.",
+)
+@click.option(
+    "--idle-timeout",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(1, 86400),
+    help="Close client connections idle this long between requests (seconds).",
+)
 @_LOG
 def proxy(
     policy_path: str,
@@ -251,6 +265,8 @@ def proxy(
     socket_mode: str,
     socket_group: str | None,
     allow_remote_tcp: bool,
+    max_body: int,
+    idle_timeout: float,
     log_path: str | None,
 ) -> int:
     """Serve a filtering Docker socket that identifies callers by the kernel (SO_PEERCRED).
@@ -260,6 +276,7 @@ def proxy(
     """
     from seawall.authz.enforce import Enforcer, PolicyHolder
     from seawall.authz.proxy import ProxyConfig, UpstreamLookups, serve
+    from seawall.authz.proxy.config import parse_address
 
     try:
         mode = int(socket_mode, 8)
@@ -275,10 +292,12 @@ def proxy(
         socket_mode=mode,
         socket_group=socket_group,
         allow_remote_tcp=allow_remote_tcp,
+        max_json_body=max_body,
+        idle_timeout=idle_timeout,
     )
-    sockets = tuple(
-        u.removeprefix("unix://") for u in (listen, upstream) if u.startswith("unix://")
-    )
+    # Binds of the proxy's own socket are denied like the engine's (see Enforcer).
+    addresses = (parse_address(listen), parse_address(upstream))
+    sockets = tuple(a.unix for a in addresses if a.unix is not None)
     enforcer = Enforcer(
         holder, edge="proxy", lookups=UpstreamLookups(upstream), log=log, sockets=sockets
     )
