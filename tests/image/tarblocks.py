@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from seawall.image.digests import Digests
 from seawall.image.tarread import TarEntry, TarReader
 from seawall.image.tarstream import Raw, TarFeed
 from seawall.image.walk import WalkLimits
@@ -31,8 +32,9 @@ class Dribble(io.BytesIO):
 
 def reader(data: bytes, step: int | None = None) -> TarReader:
     """A reader over ``data`` through the walker's own plain-tar feed (``step``: in pieces)."""
-    raw = Raw(io.BytesIO(data) if step is None else Dribble(data, step), "sha256")
-    return TarReader(TarFeed(None, raw, None, WalkLimits(), "test"))
+    stream = io.BytesIO(data) if step is None else Dribble(data, step)
+    raw = Raw(stream, Digests("sha256", "sha256"))
+    return TarReader(TarFeed(None, raw, WalkLimits(), "test"))
 
 
 def read_all(

@@ -7,13 +7,14 @@ sparse file, very deep directories, undecodable names) and walked in a child pro
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
 
 import pytest
 
 from seawall.image.fsdir import open_directory, walk_directory
-from seawall.image.walk import ImageError
+from seawall.image.walk import ImageError, WalkLimits
 from tests.image.conftest import Sandbox
 
 
@@ -107,11 +108,19 @@ def test_only_wanted_files_are_copied(tmp_path: Path) -> None:
     (root / "etc" / "other").write_text("no\n")
     work = tmp_path / "work"
     work.mkdir()
-    walk = walk_directory(str(root), wanted=lambda p: p.endswith("os-release"), tmpdir=str(work))
-    assert list(walk.files) == ["/etc/os-release"]
-    with walk.files["/etc/os-release"].opener() as fh:
-        assert fh.read() == b"ID=demo\n"
-    assert len(list(work.iterdir())) == 1
+    for memory, on_disk in ((0, 1), (WalkLimits().memory_file_bytes, 0)):
+        walk = walk_directory(
+            str(root),
+            wanted=lambda p: p.endswith("os-release"),
+            tmpdir=str(work),
+            limits=WalkLimits(memory_file_bytes=memory),
+        )
+        assert list(walk.files) == ["/etc/os-release"]
+        with walk.files["/etc/os-release"].opener() as fh:
+            assert fh.read() == b"ID=demo\n"
+        assert len(list(work.iterdir())) == on_disk  # small files are kept in memory
+        shutil.rmtree(work)
+        work.mkdir()
 
 
 def test_open_directory(tmp_path: Path) -> None:

@@ -95,7 +95,8 @@ def test_whiteouts(tmp_path: Path) -> None:
     assert sum("names no file" in n for n in walk.notes) == 2
 
 
-def test_hard_link_outlives_a_replaced_target(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_memory", [True, False], ids=["memory", "temp-files"])
+def test_hard_link_outlives_a_replaced_target(tmp_path: Path, in_memory: bool) -> None:
     tar = layer_tar(
         [
             Entry("a", data=b"original"),
@@ -104,10 +105,34 @@ def test_hard_link_outlives_a_replaced_target(tmp_path: Path) -> None:
             Entry("c", "hardlink", link="./b"),
         ]
     )
-    walk = _walk(tar, tmp_path)
+    limits = WalkLimits() if in_memory else WalkLimits(memory_file_bytes=0)
+    walk = _walk(tar, tmp_path, limits=limits)
     assert _content(walk, "/a") == b"replaced"
     assert _content(walk, "/b") == b"original" == _content(walk, "/c")
+    # One copy per distinct content kept: none on disk when both fit in memory.
+    assert len(list(tmp_path.iterdir())) == (0 if in_memory else 2)
+
+
+def test_memory_spool_budget(tmp_path: Path) -> None:
+    """Small files stay in memory until the budget is spent; the rest go to temp files."""
+    tar = layer_tar(
+        [
+            Entry("m1", data=b"1" * 100),
+            Entry("m2", data=b"2" * 100),
+            Entry("m1", data=b"3" * 100),  # replaces m1: its memory is given back first
+            Entry("d1", data=b"4" * 100),  # budget spent (250 - 200 left 50): a temp file
+            Entry("big", data=b"5" * 101),  # over the per-file size: a temp file
+            Entry("empty", data=b""),
+        ]
+    )
+    limits = WalkLimits(memory_file_bytes=100, memory_total_bytes=250)
+    walk = _walk(tar, tmp_path, limits=limits)
+    expect = {"/m1": b"3" * 100, "/m2": b"2" * 100, "/d1": b"4" * 100, "/big": b"5" * 101}
+    assert {p: _content(walk, p) for p in expect} == expect and _content(walk, "/empty") == b""
     assert len(list(tmp_path.iterdir())) == 2
+    for path in ("/m1", "/m2"):
+        with walk.files[path].opener() as fh:
+            assert isinstance(fh, io.BytesIO)
 
 
 def test_only_wanted_content_is_spooled(tmp_path: Path) -> None:
@@ -118,7 +143,12 @@ def test_only_wanted_content_is_spooled(tmp_path: Path) -> None:
             Entry("lib/link", "symlink", link="../etc/os-release"),
         ]
     )
-    walk = walk_layer(io.BytesIO(tar), wanted=lambda p: p.startswith("/etc"), tmpdir=str(tmp_path))
+    walk = walk_layer(
+        io.BytesIO(tar),
+        wanted=lambda p: p.startswith("/etc"),
+        tmpdir=str(tmp_path),
+        limits=WalkLimits(memory_file_bytes=0),  # every spooled file on disk, to count them
+    )
     assert list(walk.files) == ["/etc/os-release"] and walk.symlinks == {}
     assert walk.entries == 3 and len(list(tmp_path.iterdir())) == 1
     assert walk.files["/etc/os-release"].mode == 0o100644

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import io
 import os
 import posixpath
@@ -24,8 +23,6 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from typing import Any, BinaryIO
-
-import zstandard
 
 from seawall.image.manifest import (
     DOCKER_LAYER_TAR,
@@ -107,14 +104,20 @@ def _decompress(src: str, tmpdir: str, limits: ArchiveLimits) -> str | None:
     """Decompress a gzip/zstd archive into ``tmpdir``; ``None`` when it is not compressed."""
     with open(src, "rb") as fh:
         head = fh.read(4)
-        if head.startswith(b"\x1f\x8b"):
-            fh.seek(0)
-            reader: Any = gzip.GzipFile(fileobj=fh, mode="rb")
-        elif head == b"\x28\xb5\x2f\xfd":
-            fh.seek(0)
-            reader = zstandard.ZstdDecompressor().stream_reader(fh, read_across_frames=True)
-        else:
+        gzipped = head.startswith(b"\x1f\x8b")
+        if not gzipped and head != b"\x28\xb5\x2f\xfd":
             return None
+        # Imported only now: most archives are plain tars (zstandard also for its errors).
+        import gzip
+
+        import zstandard
+
+        fh.seek(0)
+        reader: Any = (
+            gzip.GzipFile(fileobj=fh, mode="rb")
+            if gzipped
+            else zstandard.ZstdDecompressor().stream_reader(fh, read_across_frames=True)
+        )
         fd, out_path = tempfile.mkstemp(dir=tmpdir, prefix="archive-", suffix=".tar")
         total = 0
         try:

@@ -3,7 +3,7 @@
 The tree is walked through directory file descriptors (``openat`` with ``O_NOFOLLOW``), so no
 symlink is ever followed, not even one swapped in while the walk runs: symlinks are recorded
 like tar symlinks (the raw target) and resolved later inside the image root. Wanted regular
-files are copied to the caller's temp dir; devices, FIFOs and sockets are skipped. Other
+files are copied (small ones into memory, the rest to the caller's temp dir); devices, FIFOs and sockets are skipped. Other
 filesystems mounted below the root are not entered (like ``find -xdev``), so ``/proc`` or
 ``/sys`` under a scanned root are never read. The same ``WalkLimits`` apply as to layers;
 ``max_layer_bytes`` bounds the bytes copied, since a directory has no compressed size.
@@ -140,7 +140,11 @@ def walk_directory(
     ``ImageError`` when ``root`` is not a readable directory or a limit is exceeded.
     """
     walk = LayerWalk()
-    spool = Spool(tmpdir)
+    spool = Spool(
+        tmpdir,
+        memory_file_bytes=limits.memory_file_bytes,
+        memory_total_bytes=limits.memory_total_bytes,
+    )
     try:
         root_fd = os.open(root, _DIR_FLAGS)
     except OSError as exc:

@@ -4,11 +4,13 @@ The blob is read once. Its bytes are hashed as they arrive (the blob digest), de
 (gzip or zstd, sniffed from the magic bytes; anything else is read as a plain tar) and hashed
 again (the diff ID) in large chunks, and the tar headers are parsed from those chunks by our
 own streaming reader (``image/tarread.py``): unwanted content is passed over, never copied.
-Both digests are checked at the end against what the manifest and config claim. Output is
+Past the first chunk the hashing runs in a thread while the parsing goes on, over the very
+same buffers (``image/digests.py``). Both digests are checked at the end against what the
+manifest and config claim; nothing of the layer is returned before they match. Output is
 bounded by ``WalkLimits``: the uncompressed size, the compression ratio (decompression bombs)
 and the entry count raise ``ImageError``; oversize files, deep or long paths and escaping
-names are skipped with a note. Nothing is extracted: wanted files are copied to temp files in
-the caller's directory.
+names are skipped with a note. Nothing is extracted: wanted files are copied into memory when
+small (under a budget) and to temp files in the caller's directory otherwise.
 
 Tar details follow POSIX pax and GNU tar; whiteouts follow the OCI image-spec (layer.md).
 """
@@ -17,12 +19,12 @@ from __future__ import annotations
 
 import posixpath
 import stat
+import sys
 import zlib
 from collections.abc import Callable
 from typing import IO, BinaryIO, cast
 
-import zstandard
-
+from seawall.image.digests import Digests
 from seawall.image.fsdir import walk_directory
 from seawall.image.spool import (
     CHUNK,
@@ -56,7 +58,7 @@ from seawall.image.tarstream import (
     TarFeed,
     algorithm_of,
 )
-from seawall.image.walk import ImageError, LayerWalk, WalkLimits
+from seawall.image.walk import ImageError, LayerWalk, SpooledFile, WalkLimits
 
 __all__ = [
     "ImageError",
@@ -76,40 +78,59 @@ def walk_layer(
     expected_diff_id: str | None = None,
     expected_digest: str | None = None,
     limits: WalkLimits = WalkLimits(),  # noqa: B008 - frozen value, safe as a default
+    on_file: Callable[[SpooledFile], object] | None = None,
+    on_idle: Callable[[], bool] | None = None,
 ) -> LayerWalk:
     """Walk one layer blob once; see ``seawall.image.walk`` for the contract.
 
-    Raises ``ImageError`` for structural damage (digest mismatch, truncated or corrupt data,
-    a limit exceeded); spooled files of a failed walk are deleted before it is raised.
+    ``on_file`` is told of each file as soon as it is spooled (a later entry of the layer may
+    still replace it, and nothing is verified until the walk returns); ``on_idle`` is run,
+    one step at a time until it returns False, whenever the walk waits for its hashing
+    thread. Raises ``ImageError`` for structural damage (digest mismatch, truncated or
+    corrupt data, a limit exceeded); spooled files of a failed walk are deleted before it is
+    raised.
     """
     label = expected_digest or expected_diff_id or "(unnamed)"
     raw_alg = algorithm_of(expected_digest, label)
     tar_alg = algorithm_of(expected_diff_id, label)
     walk = LayerWalk()
-    spool = Spool(tmpdir)
-    raw = Raw(stream, raw_alg)
+    spool = Spool(
+        tmpdir,
+        memory_file_bytes=limits.memory_file_bytes,
+        memory_total_bytes=limits.memory_total_bytes,
+    )
+    digests: Digests | None = None
     try:
+        digests = Digests(raw_alg, tar_alg, idle=on_idle)
+        raw = Raw(stream, digests)
         head = raw.sniff(4)
         source: Readable | None = None  # None: a plain tar, read straight from the blob
         if head.startswith(GZIP_MAGIC):
             source = Gunzip(raw)
         elif head.startswith(ZSTD_MAGIC):
+            import zstandard  # imported for zstd layers only
+
             source = zstandard.ZstdDecompressor().stream_reader(
                 cast(IO[bytes], raw), read_size=CHUNK, read_across_frames=True, closefd=False
             )
-        same = source is None and tar_alg == raw_alg
-        tar = TarFeed(source, raw, None if same else tar_alg, limits, label)
-        _entries(tar, walk, spool, wanted, limits, label)
-        tar.drain()
-        raw.drain()
+        elif tar_alg == raw_alg:
+            digests.forget_tar()  # a plain tar hashed with the blob's algorithm is the blob
+        tar = TarFeed(source, raw, limits, label)
+        _entries(tar, _State(walk, spool, Notes(walk.notes), wanted, limits, on_file), label)
+        tar.drain()  # a plain tar: to the end of the blob
+        if source is not None:
+            raw.drain()  # a compressed one: whatever follows the compressed stream
+        blob_hex, tar_hex = digests.hexdigests()
     except BaseException as exc:
         spool.discard_all()  # structural damage: nothing of this layer is kept
+        if digests is not None:
+            digests.close()
         error = _as_image_error(exc, label)
         if error is None:
             raise
         raise error from None
-    walk.digest = f"{raw_alg}:{raw.hash.hexdigest()}"
-    walk.diff_id = walk.digest if tar.hash is None else f"{tar_alg}:{tar.hash.hexdigest()}"
+    walk.digest = f"{raw_alg}:{blob_hex}"
+    walk.diff_id = walk.digest if tar_hex is None else f"{tar_alg}:{tar_hex}"
     _verify(walk, spool, label, expected_digest, expected_diff_id)
     return walk
 
@@ -122,7 +143,8 @@ def _as_image_error(exc: BaseException, label: str) -> ImageError | None:
         return ImageError(f"layer {label}: truncated: {exc}")
     if isinstance(exc, TarFormatError):  # MetaTooLarge included
         return ImageError(f"layer {label}: corrupt: {exc}")
-    if isinstance(exc, (zlib.error, zstandard.ZstdError)):
+    zstd = sys.modules.get("zstandard")  # imported if a zstd layer was seen
+    if isinstance(exc, zlib.error) or (zstd is not None and isinstance(exc, zstd.ZstdError)):
         text = str(exc) or type(exc).__name__
         kind = "truncated" if "unexpected end" in text else "corrupt"
         return ImageError(f"layer {label}: {kind}: {text}")
@@ -147,29 +169,22 @@ def _verify(
         )
 
 
-def _entries(
-    tar: TarFeed,
-    walk: LayerWalk,
-    spool: Spool,
-    wanted: Callable[[str], bool],
-    limits: WalkLimits,
-    label: str,
-) -> None:
-    """Read the tar members in order, applying each to ``walk``."""
-    notes = Notes(walk.notes)
-    state = _State(walk, spool, notes, wanted, limits)
+def _entries(tar: TarFeed, state: _State, label: str) -> None:
+    """Read the tar members in order, applying each to the state's walk."""
     reader = TarReader(tar)
     entry = state.entry
-    count, most = 0, limits.max_entries
+    count, most = 0, state.limits.max_entries
     while (member := reader.next()) is not None:
         count += 1
         if count > most:
             raise limit_error(f"layer {label}: entries", count, most, "max_entries")
         entry(reader, member)
-    walk.entries = count
+    state.walk.entries = count
     if state.absolute:
-        notes.add(f"{state.absolute} entries had absolute names (read relative to the image root)")
-    notes.finish()
+        state.notes.add(
+            f"{state.absolute} entries had absolute names (read relative to the image root)"
+        )
+    state.notes.finish()
 
 
 class _State:
@@ -182,12 +197,14 @@ class _State:
         notes: Notes,
         wanted: Callable[[str], bool],
         limits: WalkLimits,
+        on_file: Callable[[SpooledFile], object] | None = None,
     ) -> None:
         self.walk = walk
         self.spool = spool
         self.notes = notes
         self.wanted = wanted
         self.limits = limits
+        self._on_file = on_file
         self.absolute = 0
         self._spooled: dict[str, str] = {}  # image path -> temp file
 
@@ -228,13 +245,20 @@ class _State:
         if base.startswith(".wh."):
             self._whiteout(path, base)
             return
+        kind = member.type
+        if kind == DIR:
+            # Nothing of a directory is kept, so no analyzer is asked about it (one entry in
+            # nine); it only replaces what an earlier entry kept at its path.
+            if path in self.walk.files or path in self.walk.symlinks:
+                self.notes.add(f"{show(path)}: duplicate entry in the layer; the last one wins")
+                self._drop(path)
+            return
         want = self.wanted(path)
         if want and has_surrogates(path):
             self.notes.add(f"{show(path)}: name is not valid UTF-8 (kept as raw bytes)")
         if want and (path in self.walk.files or path in self.walk.symlinks):
             self.notes.add(f"{show(path)}: duplicate entry in the layer; the last one wins")
         self._drop(path)
-        kind = member.type
         if kind in REGULAR:
             if want:
                 self._regular(reader, member, path)
@@ -244,7 +268,7 @@ class _State:
         elif kind == LNK:
             if want:
                 self._hardlink(member, path)
-        elif kind != DIR and want:
+        elif want:
             self.notes.add(f"{show(path)}: {_kind(kind)} ignored")
 
     def _whiteout(self, path: str, base: str) -> None:
@@ -268,14 +292,13 @@ class _State:
             return
         mode = stat.S_IFREG | (member.mode & 0o7777)
         try:
-            spooled = self.spool.write(lambda out: reader.copy_data(member, out))
+            spooled = self.spool.write(lambda out: reader.copy_data(member, out), member.size)
         except SparseMapError as exc:
             self.notes.add(f"{show(path)}: {exc}; not read")
             return
         except TruncatedData as exc:
             raise TruncatedData(f"{show(path)}: {exc}") from None
-        self._spooled[path] = spooled
-        self.walk.files[path] = self.spool.file(path, spooled, member.size, mode)
+        self._keep(path, spooled, member.size, mode)
 
     def _hardlink(self, member: TarEntry, path: str) -> None:
         target = normalise(member.linkname)
@@ -291,8 +314,13 @@ class _State:
             return
         spooled = self._spooled[target]
         self.spool.retain(spooled)
+        self._keep(path, spooled, found.size, found.mode)
+
+    def _keep(self, path: str, spooled: str, size: int, mode: int) -> None:
         self._spooled[path] = spooled
-        self.walk.files[path] = self.spool.file(path, spooled, found.size, found.mode)
+        kept = self.walk.files[path] = self.spool.file(path, spooled, size, mode)
+        if self._on_file is not None:
+            self._on_file(kept)
 
 
 def _kind(kind: int) -> str:

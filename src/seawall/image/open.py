@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from seawall.errors import UsageError
 from seawall.image.archive import TarIndex, docker_archive_image, open_docker_archive
 from seawall.image.manifest import Platform, parse_platform
-from seawall.image.oci import oci_archive_image, open_oci_archive, open_oci_dir
 from seawall.image.source import OpenedImage
 from seawall.image.walk import ImageError
 
@@ -142,6 +141,8 @@ def open_image(
     if prefix == "docker-archive":
         image = open_docker_archive(path, tmpdir=tmpdir, ref=spec, selector=selector)
         return _check_platform(image, platform)
+    from seawall.image.oci import open_oci_archive, open_oci_dir  # for OCI layouts only
+
     if prefix == "oci":
         return open_oci_dir(path, tag=selector, ref=spec, platform=platform)
     return open_oci_archive(path, tmpdir=tmpdir, tag=selector, ref=spec, platform=platform)
@@ -157,6 +158,8 @@ def open_input(path: str, *, tmpdir: str, platform: str | None = None) -> Opened
         parse_platform(platform)
     if os.path.isdir(path):
         if os.path.exists(os.path.join(path, "oci-layout")):
+            from seawall.image.oci import open_oci_dir  # imported for OCI layouts only
+
             return open_oci_dir(path, ref=path, platform=platform)
         raise ImageError(
             f"{path}: a directory without oci-layout (for a root filesystem use `seawall fs`)"
@@ -169,6 +172,8 @@ def open_input(path: str, *, tmpdir: str, platform: str | None = None) -> Opened
             image: OpenedImage = docker_archive_image(index, ref=path)
             return _check_platform(image, platform)
         if index.has("oci-layout") or index.has("index.json"):
+            from seawall.image.oci import oci_archive_image
+
             return oci_archive_image(index, ref=path, platform=platform)
     except BaseException:
         index.close()

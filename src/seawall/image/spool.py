@@ -1,4 +1,4 @@
-"""Helpers shared by the layer walkers: path normalisation, bounded notes, temp-file spooling.
+"""Helpers shared by the layer walkers: path normalisation, bounded notes, spooling.
 
 Kept apart from ``layers.py`` (tar streams) and ``fsdir.py`` (directories) so both walkers
 apply the same rules: image paths are absolute and ``/``-separated, never escape the root,
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
-import secrets
 import tempfile
 from collections.abc import Callable
 from typing import BinaryIO, Protocol
@@ -100,13 +100,28 @@ def _open_spooled(path: str) -> BinaryIO:
     return open(path, "rb")
 
 
-class Spool:
-    """Temp files of one walk under ``tmpdir``, reference-counted (hard links share one)."""
+#: Prefix of the keys of files kept in memory (a NUL never starts a temp file's path).
+_MEMORY = "\x00memory-"
 
-    def __init__(self, tmpdir: str) -> None:
+
+class Spool:
+    """Wanted files of one walk: small ones kept in memory, the rest as temp files in ``tmpdir``.
+
+    A file of at most ``memory_file_bytes`` is kept in memory while the walk's in-memory files
+    total at most ``memory_total_bytes`` (``WalkLimits``); anything else is copied to a temp
+    file, so memory stays bounded whatever the layer holds. Both kinds are reference-counted
+    under one key (hard links share one copy) and released the same way.
+    """
+
+    def __init__(
+        self, tmpdir: str, *, memory_file_bytes: int = 0, memory_total_bytes: int = 0
+    ) -> None:
         self.tmpdir = tmpdir
         self._refs: dict[str, int] = {}
-        self._prefix = os.path.join(tmpdir, f"spool-{secrets.token_hex(6)}-")
+        self._memory: dict[str, bytes] = {}
+        self._memory_file = memory_file_bytes
+        self._memory_left = memory_total_bytes
+        self._prefix = os.path.join(tmpdir, f"spool-{os.urandom(6).hex()}-")
         self._made = 0
 
     def _create(self) -> tuple[int, str]:
@@ -124,8 +139,28 @@ class Spool:
         self._refs[path] = 1
         return fd, path
 
+    def _in_memory(self, size: int) -> bool:
+        return 0 <= size <= self._memory_file and size <= self._memory_left
+
+    def _keep(self, data: bytes) -> str:
+        """Register ``data`` as an in-memory file; its size counts against the budget."""
+        self._made += 1
+        key = f"{_MEMORY}{self._made}"
+        self._memory[key] = data
+        self._memory_left -= len(data)
+        self._refs[key] = 1
+        return key
+
     def copy(self, src: Readable, size: int, what: str) -> str:
-        """Copy exactly ``size`` bytes of ``src`` to a new temp file; short data is an error."""
+        """Copy exactly ``size`` bytes of ``src``; short data is an error (``TruncatedData``)."""
+        if self._in_memory(size):
+            data = src.read(size) if size else b""
+            while len(data) < size:  # a short read is not the end yet: only b"" is
+                more = src.read(size - len(data))
+                if not more:
+                    raise TruncatedData(f"{what}: content ends {size - len(data)} bytes early")
+                data += more
+            return self._keep(data)
         fd, path = self._create()
         with os.fdopen(fd, "wb") as out:
             left = size
@@ -137,8 +172,15 @@ class Spool:
                 left -= len(chunk)
         return path
 
-    def write(self, fill: Callable[[BinaryIO], object]) -> str:
-        """A new temp file filled by ``fill(out)``; deleted again if ``fill`` raises."""
+    def write(self, fill: Callable[[BinaryIO], object], size: int) -> str:
+        """A new file of ``size`` bytes filled by ``fill(out)``; nothing is kept if it raises.
+
+        ``out`` is a memory buffer or a temp file (seekable either way, for sparse content).
+        """
+        if self._in_memory(size):
+            buf = io.BytesIO()
+            fill(buf)
+            return self._keep(buf.getvalue())
         fd, path = self._create()
         try:
             with os.fdopen(fd, "wb") as out:
@@ -149,27 +191,39 @@ class Spool:
         return path
 
     def file(self, path: str, spooled: str, size: int, mode: int) -> SpooledFile:
-        """The ``SpooledFile`` for image path ``path`` whose content is in ``spooled``."""
-        opener: Callable[[], BinaryIO] = functools.partial(_open_spooled, spooled)
+        """The ``SpooledFile`` for image path ``path`` whose content is under key ``spooled``."""
+        data = self._memory.get(spooled)
+        opener: Callable[[], BinaryIO] = (
+            functools.partial(_open_spooled, spooled)
+            if data is None
+            else functools.partial(io.BytesIO, data)
+        )
         return SpooledFile(path=path, size=size, mode=mode, opener=opener)
 
     def retain(self, spooled: str) -> None:
-        """One more image path shares this temp file (a hard link)."""
+        """One more image path shares this content (a hard link)."""
         self._refs[spooled] = self._refs.get(spooled, 0) + 1
 
     def release(self, spooled: str) -> None:
-        """An image path no longer uses this temp file; delete it when nothing does."""
+        """An image path no longer uses this content; drop it when nothing does."""
         count = self._refs.get(spooled, 0) - 1
         if count > 0:
             self._refs[spooled] = count
             return
         self._refs.pop(spooled, None)
-        _unlink(spooled)
+        self._drop(spooled)
+
+    def _drop(self, spooled: str) -> None:
+        data = self._memory.pop(spooled, None)
+        if data is not None:
+            self._memory_left += len(data)
+        elif not spooled.startswith(_MEMORY):
+            _unlink(spooled)
 
     def discard_all(self) -> None:
-        """Delete every temp file of this walk (after structural damage: nothing is kept)."""
-        for path in self._refs:
-            _unlink(path)
+        """Drop every file of this walk (after structural damage: nothing is kept)."""
+        for key in self._refs:
+            self._drop(key)
         self._refs.clear()
 
 

@@ -1,18 +1,19 @@
 """Byte plumbing under the layer walker: sniffed decompression, hashing, limits.
 
-``Raw`` hashes the blob as read; ``Gunzip`` (and zstandard's stream reader) decompress with
-bounded output; ``TarFeed`` serves the uncompressed tar to ``TarReader`` from large chunks,
-each hashed, counted and checked against the size and ratio limits once, as it arrives:
-skipping an entry's data only moves a position, and every byte is still hashed.
+``Raw`` reads the blob and hands every byte to ``Digests`` once; ``Gunzip`` (and zstandard's
+stream reader) decompress with bounded output; ``TarFeed`` serves the uncompressed tar to
+``TarReader`` from large chunks, each hashed, counted and checked against the size and ratio
+limits once, as it arrives: skipping an entry's data only moves a position, and every byte is
+still hashed. A plain tar is read straight into the buffers ``Digests`` provides (no copy).
 """
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from typing import BinaryIO
 
+from seawall.image.digests import BLOB, HASHES, TAR, Digests
 from seawall.image.spool import CHUNK, Readable, TruncatedData, limit_error
 from seawall.image.walk import ImageError, WalkLimits
 
@@ -20,13 +21,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 #: Compressed bytes handed to zlib per call (see ``Gunzip``).
 _FEED = 64 * 1024
-HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
-#: Read size for a plain tar: one buffer, reused (measured fastest on a 200 MB layer read
-#: from the page cache: fewer calls than 1 MiB, still cache-friendly for hashing).
-PLAIN_CHUNK = 4 * 1024 * 1024
 
 
 def algorithm_of(claim: str | None, label: str) -> str:
+    """The digest algorithm of a claimed digest (sha256 when nothing is claimed)."""
     if claim is None:
         return "sha256"
     alg = claim.partition(":")[0]
@@ -36,13 +34,18 @@ def algorithm_of(claim: str | None, label: str) -> str:
 
 
 class Raw:
-    """The blob as read: hashes and counts every byte once; can give back a sniffed prefix."""
+    """The blob as read: every byte hashed and counted once, as it is handed on.
 
-    def __init__(self, stream: BinaryIO, algorithm: str) -> None:
+    ``sniff`` looks at the first bytes without consuming them. A plain tar is then read with
+    ``fill`` (chunks in the buffers of ``Digests``), a compressed blob with ``read`` (by its
+    decompressor); one or the other, never both.
+    """
+
+    def __init__(self, stream: BinaryIO, digests: Digests) -> None:
         self._stream = stream
-        self.hash = HASHES[algorithm]()
+        self.digests = digests
         self.count = 0
-        self._back = b""
+        self._back = b""  # sniffed bytes, not yet handed on (nor hashed)
 
     def read(self, n: int = -1, /) -> bytes:
         if self._back:
@@ -50,49 +53,50 @@ class Raw:
                 data, self._back = self._back[:n], self._back[n:]
             else:
                 data, self._back = self._back, b""
-            return data
-        data = self._stream.read(n if n >= 0 else CHUNK)
+        else:
+            data = self._stream.read(n if n >= 0 else CHUNK)
         if data:
-            self.hash.update(data)
+            self.digests.update(BLOB, data)
             self.count += len(data)
         return data
 
-    def readinto(self, view: memoryview) -> int:
-        """Fill ``view`` (fewer bytes only at the end of the blob); no copy when the stream
-        itself has ``readinto``."""
+    def fill(self) -> memoryview:
+        """The next chunk of the blob (hashed; empty at the end), valid until the next call."""
+        view = self.digests.chunk(self._read_into)
+        self.count += len(view)
+        return view
+
+    def _read_into(self, view: memoryview) -> int:
+        """Fill ``view`` from the sniffed bytes and the stream (short only at the end)."""
         done = 0
         if self._back:
             done = min(len(view), len(self._back))
             view[:done] = self._back[:done]
             self._back = self._back[done:]
-            if done == len(view):
-                return done
-        rest = view[done:]
         readinto = getattr(self._stream, "readinto", None)
-        if readinto is not None:
-            got = readinto(rest) or 0
-        else:
-            data = self._stream.read(len(rest))
-            got = len(data)
-            rest[:got] = data
-        if got:
-            self.hash.update(rest[:got])
-            self.count += got
-        return done + got
+        while done < len(view):  # short reads are not the end; b"" is
+            if readinto is not None:
+                got = readinto(view[done:]) or 0
+            else:
+                data = self._stream.read(len(view) - done)
+                got = len(data)
+                view[done : done + got] = data
+            if not got:
+                break
+            done += got
+        return done
 
     def sniff(self, n: int) -> bytes:
-        """The first ``n`` bytes (or fewer at the end), given back to the next ``read``."""
-        head = b""
-        while len(head) < n:
-            chunk = self.read(n - len(head))
+        """The first ``n`` bytes (or fewer at the end), given back to the next read."""
+        while len(self._back) < n:
+            chunk = self._stream.read(n - len(self._back))
             if not chunk:
                 break
-            head += chunk
-        self._back = head + self._back
-        return head
+            self._back += chunk
+        return self._back[:n]
 
     def drain(self) -> None:
-        """Read (and hash) whatever is left of the blob."""
+        """Read (and hash) whatever is left of a blob read with ``read``."""
         while self.read(CHUNK):
             pass
 
@@ -155,29 +159,26 @@ class Gunzip:
 class TarFeed:
     """The uncompressed tar as ``TarReader`` reads it (a ``tarread.BlockSource``).
 
-    Data arrives in chunks: a plain tar (``source`` None) is read straight into one reused
-    buffer of ``PLAIN_CHUNK`` bytes, a compressed one comes from its decompressor in pieces
-    of up to ``CHUNK``. Each chunk is hashed (unless the blob's hash already covers it),
-    counted and checked against the limits once, on arrival; headers are sliced out of it,
-    skipped data only moves the position, and wanted data is handed on as views of it.
+    Data arrives in chunks: a plain tar (``source`` None) is read by ``Raw.fill`` into the
+    buffers of ``Digests`` (which hash it), a compressed one comes from its decompressor in
+    pieces of up to ``CHUNK``, hashed here as the tar. Each chunk is counted and checked
+    against the size and ratio limits once, on arrival; headers are sliced out of it, skipped
+    data only moves the position, and wanted data is handed on as views of it.
     """
 
     def __init__(
         self,
         source: Readable | None,
         raw: Raw,
-        algorithm: str | None,
         limits: WalkLimits,
         label: str,
     ) -> None:
         self._source = source
         self._raw = raw
-        # None: a plain tar hashed with the blob's algorithm is the blob; hash it once.
-        self.hash = HASHES[algorithm]() if algorithm else None
+        self._digests = raw.digests
         self.count = 0
         self._limits = limits
         self._label = label
-        self._own = memoryview(bytearray(PLAIN_CHUNK if source is None else 0))
         self._view = memoryview(b"")
         self._pos = 0
         self._end = 0
@@ -192,17 +193,17 @@ class TarFeed:
         """Move on to the next chunk; False at the end of the stream."""
         self._base += self._end
         if self._source is None:
-            view = self._own
-            got = self._raw.readinto(view)
+            view = self._raw.fill()  # hashed as the tar too, unless the tar is the blob
+            got = len(view)
         else:
             data = self._source.read(CHUNK)
             got, view = len(data), memoryview(data)
+            if got:
+                self._digests.update(TAR, data)
         self._pos, self._end = 0, got
         if not got:
             return False
         self._view = view
-        if self.hash is not None:
-            self.hash.update(view[:got])
         self.count += got
         self._check_limits()
         return True

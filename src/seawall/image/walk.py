@@ -4,8 +4,9 @@
 hashes both the blob and the uncompressed tar and checks them against the claimed digests at
 the end, iterates the tar entries safely (normalised absolute paths, no ``..``), records
 whiteouts (``.wh.NAME``) and opaque directories (``.wh..wh..opq``), and spools the content of
-the files a caller wants into the caller's temp dir. Nothing is ever written outside that
-directory and no file is held in memory whole.
+the files a caller wants: small ones in memory under a budget, the others into the caller's
+temp dir (``WalkLimits``). Nothing is ever written outside that directory and no file over
+``memory_file_bytes`` is held in memory whole.
 
 Structural damage (digest mismatch, truncated or garbage data, an entry count, size or ratio
 over the limits) raises ``ImageError``; odd entries inside a valid layer (absolute or ``..``
@@ -40,6 +41,12 @@ class WalkLimits:
     bomb_floor_bytes: int = 256 * 1024**2
     #: One wanted file's size (larger ones are skipped with a note).
     max_file_bytes: int = 512 * 1024**2
+    #: Wanted files up to ``memory_file_bytes`` are kept in memory instead of temp files, as
+    #: long as the walk's in-memory files total at most ``memory_total_bytes``; the rest go
+    #: to temp files under the caller's directory (one layer is walked at a time, so this
+    #: bounds the memory spent on spooled content).
+    memory_file_bytes: int = 256 * 1024
+    memory_total_bytes: int = 32 * 1024**2
     #: Path length and depth (deeper entries are skipped with a note).
     max_path_bytes: int = 4096
     max_depth: int = 256
@@ -47,7 +54,7 @@ class WalkLimits:
 
 @dataclass(frozen=True, slots=True)
 class SpooledFile:
-    """A wanted regular file's content, spooled under the scan's temp dir."""
+    """A wanted regular file's content, spooled in memory or under the scan's temp dir."""
 
     path: str
     size: int

@@ -103,6 +103,13 @@ class AnalyzerRegistry:
             if a.version < 1 or not a.description.strip():
                 raise RegistryError(f"analyzers: {a.id} needs a version >= 1 and a description")
             self._by_id[a.id] = a
+        # Each distinct selector once (analyzers may share one, e.g. the ELF binary ones),
+        # in a plain tuple: ``wanted`` runs on every entry of every layer.
+        selectors: list[Callable[[str], bool]] = []
+        for a in self._by_id.values():
+            if a.required not in selectors:
+                selectors.append(a.required)
+        self._selectors = tuple(selectors)
 
     def __iter__(self) -> Iterator[Analyzer]:
         return iter(self._by_id.values())
@@ -116,7 +123,10 @@ class AnalyzerRegistry:
 
     def wanted(self, path: str) -> bool:
         """Whether any analyzer wants this file."""
-        return any(a.required(path) for a in self._by_id.values())
+        for required in self._selectors:  # noqa: SIM110 - a loop beats any() with a generator here
+            if required(path):
+                return True
+        return False
 
     def cache_key(self) -> str:
         """``id:version`` of every analyzer, sorted: part of every cache key."""

@@ -93,6 +93,12 @@ class LayerCache:
         """Record the digests computed for a stored blob."""
         self._write(self.root / "blobs" / f"{_name(blob.stat_key)}.json", blob)
 
+    def has_layer(self, diff_id: str) -> bool:
+        """Whether an entry exists for this diff ID (a hint only: ``layer`` checks it)."""
+        if not diff_id:
+            return False
+        return (self.root / "layers" / f"{_name(diff_id, self.analyzers_key)}.json").is_file()
+
     def layer(self, diff_id: str) -> LayerResult | None:
         """The cached result for a verified layer digest, or None."""
         data = self._read(self.root / "layers" / f"{_name(diff_id, self.analyzers_key)}.json")

@@ -18,7 +18,7 @@ from seawall.image.walk import WalkLimits
 from seawall.inventory.analyzer import AnalyzerRegistry
 from seawall.inventory.analyzers.os_release import apply_os
 from seawall.inventory.cache import LayerCache, VerifiedBlob
-from seawall.inventory.layerscan import LayerResult, analyze_walk
+from seawall.inventory.layerscan import LayerAnalysis, LayerResult, analyze_walk
 from seawall.inventory.merge import merge_layers
 from seawall.model.inventory import Inventory, LayerRef
 
@@ -46,6 +46,11 @@ def _walk_and_analyze(
                 blob.directory, wanted=analyzers.wanted, tmpdir=work, limits=opts.limits
             )
             return analyze_walk(walk, analyzers), ""
+        analysis = LayerAnalysis(analyzers)
+        # Files are analyzed while the walk waits for its hashing thread, unless a result is
+        # cached for the diff ID the config claims: the verified digest will then most
+        # likely find it, and the analysis would be wasted.
+        early = opts.cache is None or not opts.cache.has_layer(blob.ref.diff_id)
         with blob.open() as stream:
             walk = walk_layer(
                 stream,
@@ -54,6 +59,8 @@ def _walk_and_analyze(
                 expected_diff_id=blob.ref.diff_id or None,
                 expected_digest=blob.ref.digest or None,
                 limits=opts.limits,
+                on_file=analysis.file_kept if early else None,
+                on_idle=analysis.step if early else None,
             )
         if opts.cache is not None:
             if blob.stat_key:
@@ -61,7 +68,7 @@ def _walk_and_analyze(
             cached = opts.cache.layer(walk.diff_id)
             if cached is not None:
                 return cached, walk.digest
-        result = analyze_walk(walk, analyzers)
+        result = analysis.result(walk)
         if opts.cache is not None:
             opts.cache.store(result)
         return result, walk.digest

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from importlib import resources
 from typing import Any
 
 from seawall.model.inventory import ImageInfo, Inventory, LayerRef, OSInfo, Package
@@ -26,6 +25,8 @@ SCHEMA_FILE = "inventory-1.0.schema.json"
 
 def inventory_schema_text() -> str:
     """The JSON Schema of the inventory format as shipped (``seawall`` can print it)."""
+    from importlib import resources  # only when the schema is asked for
+
     return (
         resources.files("seawall.output")
         .joinpath("schemas", SCHEMA_FILE)
