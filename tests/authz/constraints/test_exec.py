@@ -37,9 +37,11 @@ def test_root_exec(user: str) -> None:
     assert _exec(exec_body(User=user)) == "non_root"
 
 
-def test_named_non_root_user() -> None:
+def test_numeric_user_only() -> None:
     assert _exec(exec_body(User="1000")) is None
-    assert _exec(exec_body(User="app")) is None
+    # a name is resolved in the image's /etc/passwd, which may map it to uid 0
+    assert _exec(exec_body(User="app")) == "non_root"
+    assert _exec(exec_body(), ctx=with_target("app")) == "non_root"
 
 
 def test_default_user_is_the_container_user() -> None:

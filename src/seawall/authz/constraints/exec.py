@@ -8,7 +8,7 @@ the exec is denied with a hint to name a non-root user explicitly (``docker exec
 from __future__ import annotations
 
 from seawall.authz.constraints import Violation
-from seawall.authz.constraints.user import is_root
+from seawall.authz.constraints.user import root_problem
 from seawall.authz.model import Context
 from seawall.authz.policy import Constraints
 from seawall.authz.spec import Section
@@ -22,9 +22,8 @@ def check_exec(body: Section, constraints: Constraints, context: Context) -> Vio
         return None
     user = body.text("User")
     if user:
-        if is_root(user):
-            return Violation("non_root", f"User is {user[:60]!r}, which is root")
-        return None
+        problem = root_problem(user, "User")
+        return Violation("non_root", problem) if problem else None
     target = context.target
     if not target.known:
         return Violation(
@@ -32,7 +31,9 @@ def check_exec(body: Section, constraints: Constraints, context: Context) -> Vio
             "User is empty, so the exec runs as the container's user, which cannot be "
             "verified here; pass a non-root user (docker exec -u UID)",
         )
-    if is_root(target.user or ""):
+    if root_problem(target.user or "", "its User") is not None:
         runs_as = repr(target.user) if target.user else "root (it sets no user)"
-        return Violation("non_root", f"User is empty and the container runs as {runs_as}")
+        return Violation(
+            "non_root", f"User is empty and the container runs as {runs_as}, not a numeric uid"
+        )
     return None
