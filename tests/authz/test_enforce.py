@@ -7,7 +7,14 @@ from pathlib import Path
 
 from seawall.authz.enforce import Enforcer, PolicyHolder
 from seawall.authz.log import DecisionLog
-from seawall.authz.model import OWNER_LABEL, ResourceKind, Subject, SubjectKind, TargetFacts
+from seawall.authz.model import (
+    OWNER_LABEL,
+    ResourceKind,
+    Subject,
+    SubjectKind,
+    TargetFacts,
+    VolumeFacts,
+)
 from seawall.authz.request import normalise
 
 POLICY = """
@@ -27,14 +34,19 @@ ALICE = Subject(SubjectKind.USER, "alice", uid=1001)
 class FakeLookups:
     """Answers target lookups from a dict and counts them."""
 
-    def __init__(self, owners: dict[str, str]) -> None:
+    def __init__(self, owners: dict[str, str], volumes: dict[str, VolumeFacts] | None = None):
         self.owners = owners
+        self.volumes = volumes or {}
         self.calls = 0
 
     def target(self, kind: ResourceKind, ident: str) -> TargetFacts:
         self.calls += 1
         owner = self.owners.get(ident)
         return TargetFacts(known=True, exists=owner is not None, owner=owner)
+
+    def volume(self, name: str) -> VolumeFacts:
+        self.calls += 1
+        return self.volumes.get(name, VolumeFacts(name, exists=False))
 
 
 def _holder(tmp_path: Path, text: str) -> PolicyHolder:
@@ -122,3 +134,34 @@ def test_the_proxy_socket_is_guarded_like_the_engine_socket(tmp_path: Path) -> N
     assert create(run / "data")  # the near miss: an allowed directory beside the socket
     assert not create(run / "docker.sock")
     assert not create(run)  # a parent of the socket
+
+
+def test_existing_volumes_are_judged_by_how_they_were_made(tmp_path: Path) -> None:
+    bind = {"type": "none", "o": "bind", "device": "/etc"}
+    lookups = FakeLookups(
+        {},
+        {
+            "etcvol": VolumeFacts("etcvol", exists=True, driver="local", options=bind),
+            "plain": VolumeFacts("plain", exists=True, driver="local"),
+            "broken": VolumeFacts("broken", known=False),
+        },
+    )
+    holder = _holder(tmp_path, POLICY.replace("scope: owned}", "}", 1))
+    proxy = Enforcer(holder, edge="proxy", lookups=lookups)
+    plugin = Enforcer(holder, edge="plugin")
+
+    def create(enforcer: Enforcer, host_config: dict[str, object]) -> str:
+        body = json.dumps({"Image": "x", "HostConfig": host_config}).encode()
+        req = normalise("POST", "/v1.41/containers/create", body=body, body_sent=True)
+        d = enforcer.authorize(ALICE, req).decision
+        return "allow" if d.allow else d.reason
+
+    mount = {"Mounts": [{"Type": "volume", "Source": "etcvol", "Target": "/x"}]}
+    for via in ({"Binds": ["etcvol:/x"]}, mount):
+        assert "existing volume 'etcvol'" in create(proxy, via)
+        assert "volume_options" in create(proxy, via)
+    assert create(proxy, {"Binds": ["plain:/x"]}) == "allow"
+    assert create(proxy, {"Binds": ["new-one:/x"]}) == "allow"
+    assert "could not be looked up" in create(proxy, {"Binds": ["broken:/x"]})
+    assert "cannot look up" in create(plugin, {"Binds": ["plain:/x"]})
+    assert create(plugin, {"Binds": ["/tmp-is-not-allowed:/x"]}) != "allow"

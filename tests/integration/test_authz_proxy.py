@@ -392,3 +392,21 @@ def test_cp_into_a_container_is_granted_whole(env: Env) -> None:
     assert (back / "payload.bin").read_bytes() == src.read_bytes()
     denied = env.docker(env.dev, "cp", str(src), f"{box}:/tmp/other.bin")
     assert "seawall: denied" in _err(denied)
+
+
+def test_an_existing_bind_volume_is_judged_as_the_host_path_it_binds(env: Env) -> None:
+    """A volume made earlier with ``o=bind,device=/etc`` is /etc, whatever the run asks."""
+    etc, plain = f"{PREFIX}-etcvol", f"{PREFIX}-plainvol"
+    docker("volume", "create", "--opt", "type=none", "--opt", "o=bind", "--opt", "device=/etc", etc)
+    docker("volume", "create", plain)
+    try:
+        denied = env.docker(env.dev, "run", "--rm", *HARDENED, "-v", f"{etc}:/x", IMAGE, "true")
+        assert denied.returncode != 0
+        assert f"existing volume '{etc}'" in _err(denied) and "volume_options" in _err(denied)
+        mount = f"type=volume,source={etc},target=/x"
+        denied = env.docker(env.dev, "run", "--rm", *HARDENED, "--mount", mount, IMAGE, "true")
+        assert f"existing volume '{etc}'" in _err(denied)
+        ok = env.docker(env.dev, "run", "--rm", *HARDENED, "-v", f"{plain}:/x", IMAGE, "true")
+        assert ok.returncode == 0, _err(ok)
+    finally:
+        docker("volume", "rm", "-f", etc, plain, check=False)

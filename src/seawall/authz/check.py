@@ -42,9 +42,15 @@ from seawall.authz.constraints.exec import check_exec
 from seawall.authz.model import ApiRequest, Context, Subject
 from seawall.authz.policy import Constraints
 from seawall.authz.spec import Section, SpecError, host_sections
-from seawall.authz.spec_mounts import all_mounts, device_path, mount_host_paths, mounts
+from seawall.authz.spec_mounts import (
+    all_mounts,
+    device_path,
+    mount_host_paths,
+    mount_volume_names,
+    mounts,
+)
 
-__all__ = ["BODY_ACTIONS", "Violation", "check", "host_paths", "needs_body"]
+__all__ = ["BODY_ACTIONS", "Violation", "check", "host_paths", "needs_body", "volume_names"]
 
 #: Actions whose JSON body a constrained rule judges. ``container.start`` only has one on old
 #: API versions (judged like a create's HostConfig); the plugin actions' bodies are arrays
@@ -139,6 +145,35 @@ def host_paths(
     except SpecError:
         pass
     return tuple(dict.fromkeys(found))
+
+
+def volume_names(
+    action: str, body: Mapping[str, object] | None, *, top: Section | None = None
+) -> tuple[str, ...]:
+    """Every named volume a create/start body or a service mounts, each once.
+
+    The edge looks each one up: an existing volume is judged by its own driver and options
+    (the engine ignores a container's inline options for a volume that already exists).
+    """
+    if not body or action not in _VOLUME_ACTIONS:
+        return ()
+    if top is None:
+        top = Section.of(body)
+    found: list[str] = []
+    try:
+        if action in ("container.create", "container.start"):
+            for section in host_sections(top):
+                found.extend(mount_volume_names(all_mounts(section)))
+        else:
+            found.extend(mount_volume_names(mounts(_container_spec(top))))
+    except SpecError:
+        pass
+    return tuple(dict.fromkeys(found))
+
+
+_VOLUME_ACTIONS = frozenset(
+    {"container.create", "container.start", "service.create", "service.update"}
+)
 
 
 def check(

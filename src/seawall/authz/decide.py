@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from seawall.authz.body import BodyError, parse_request_body
-from seawall.authz.check import check, host_paths, needs_body
+from seawall.authz.check import check, host_paths, needs_body, volume_names
 from seawall.authz.model import ApiRequest, Context, Decision, ResourceKind, Subject, SubjectKind
 from seawall.authz.policy import Policy, Rule, Scope, action_matches
 from seawall.authz.routes import RouteMatch, match
@@ -56,6 +56,8 @@ class Prepared:
     paths: tuple[str, ...]
     #: ``body`` wrapped once, for the checks of every rule (``None`` when there is no body).
     top: Section | None = None
+    #: Named volumes the request mounts, for the edge to look up (``Context.volumes``).
+    volumes: tuple[str, ...] = ()
 
     @property
     def action(self) -> str:
@@ -133,7 +135,10 @@ def prepare(policy: Policy, subject: Subject, request: ApiRequest) -> Prepared |
         and (route.action == "container.exec" or candidates.owned)
     )
     paths = host_paths(route.action, body, top=top)
-    return Prepared(subject, request, route, candidates.rules, body, needs_target, paths, top)
+    volumes = volume_names(route.action, body, top=top)
+    return Prepared(
+        subject, request, route, candidates.rules, body, needs_target, paths, top, volumes
+    )
 
 
 def judge(prepared: Prepared, context: Context) -> Decision:

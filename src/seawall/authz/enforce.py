@@ -26,6 +26,7 @@ from seawall.authz.model import (
     ResourceKind,
     Subject,
     TargetFacts,
+    VolumeFacts,
 )
 from seawall.authz.policy import Policy
 from seawall.authz.policy_load import load_policy
@@ -37,6 +38,10 @@ class Lookups(Protocol):
 
     def target(self, kind: ResourceKind, ident: str) -> TargetFacts:
         """Owner label, configured user and container of ``ident``; ``known=False`` on failure."""
+        ...
+
+    def volume(self, name: str) -> VolumeFacts:
+        """Driver and options of the named volume; ``exists=False`` when there is none."""
         ...
 
 
@@ -143,7 +148,20 @@ class Enforcer:
         if prepared.needs_target and self.lookups is not None and ident and kind is not None:
             target = self.lookups.target(kind, ident)
         paths = path_facts(prepared.paths, prepared.subject) if prepared.paths else {}
-        return Context(target=target, paths=paths, engine_sockets=self.sockets, edge=self.edge)
+        volumes: dict[str, VolumeFacts] = {}
+        if prepared.volumes and self.lookups is not None:
+            # Bounded work per request: names past the first 64 count as unverifiable (denied).
+            volumes = {
+                name: self.lookups.volume(name) if i < 64 else VolumeFacts(name, known=False)
+                for i, name in enumerate(prepared.volumes)
+            }
+        return Context(
+            target=target,
+            paths=paths,
+            volumes=volumes,
+            engine_sockets=self.sockets,
+            edge=self.edge,
+        )
 
     def _labelled(self, prepared: Prepared, decision: Decision) -> Verdict:
         """Set (and overwrite) the owner label on a create the proxy forwards."""

@@ -129,11 +129,31 @@ class TargetFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class VolumeFacts:
+    """What an existing named volume really is: a volume created earlier with the ``local``
+    driver and ``o=bind,device=/etc`` options is a host bind, whatever the container asks.
+
+    ``known`` is false when the edge could not ask the engine; ``exists`` false when there is
+    no such volume yet (the engine then creates a plain one with the default driver).
+    """
+
+    name: str
+    known: bool = True
+    exists: bool = False
+    driver: str = "local"
+    options: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """Everything the decision needs that takes I/O, gathered by the edge beforehand."""
 
     target: TargetFacts = TargetFacts()
     paths: Mapping[str, PathFacts] = field(default_factory=dict)
+    #: Existing named volumes a request mounts, looked up by the proxy. A name missing here is
+    #: judged as a new volume at the proxy, and as unverifiable at the plugin (which cannot
+    #: look anything up).
+    volumes: Mapping[str, VolumeFacts] = field(default_factory=dict)
     #: Where the engine's own API socket lives on the host; binds of it or of any parent
     #: directory are always denied.
     engine_sockets: tuple[str, ...] = ("/var/run/docker.sock", "/run/docker.sock")

@@ -92,6 +92,11 @@ def device_path(options: Mapping[str, str]) -> str | None:
     return device if device.startswith("/") else None
 
 
+def mount_volume_names(specs: tuple[MountSpec, ...]) -> list[str]:
+    """The named volumes ``specs`` mount (anonymous volumes have no name and are always new)."""
+    return [s.source for s in specs if s.kind is MountKind.VOLUME and s.source]
+
+
 def mount_host_paths(specs: tuple[MountSpec, ...]) -> list[str]:
     """Every host path named by ``specs``: bind sources and volume ``device`` options."""
     out = []

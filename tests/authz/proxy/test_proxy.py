@@ -211,6 +211,23 @@ def test_denied_opaque_upload_is_not_read(tmp_path: Path) -> None:
         assert p.engine.api_requests == []
 
 
+def test_denied_upload_still_in_flight_reads_the_answer(tmp_path: Path) -> None:
+    """A client still uploading when it is refused gets the 403, not a broken pipe."""
+    with running_proxy(tmp_path) as p, p.connect() as s:
+        size = 8 * 1024 * 1024
+        s.sendall(
+            b"PUT /v1.41/containers/deny/archive?path=/ HTTP/1.1\r\nHost: d\r\n"
+            + f"Content-Length: {size}\r\n\r\n".encode()
+        )
+        time.sleep(0.2)  # the proxy has judged and answered: the upload goes on regardless
+        chunk = b"x" * 65536
+        for _ in range(size // len(chunk)):
+            s.sendall(chunk)  # raises BrokenPipeError if the proxy closed without draining
+        status, _, body = read_response(s)
+        assert status == 403 and b"seawall: denied" in body
+        assert p.engine.api_requests == []
+
+
 def _streaming(seen: Seen, sock: socket.socket) -> bool:
     if "/events" in seen.line:
         sock.sendall(

@@ -63,10 +63,38 @@ def check_mount(spec: MountSpec, constraints: Constraints, context: Context) -> 
 def _check_volume(spec: MountSpec, constraints: Constraints, context: Context) -> Violation | None:
     if spec.source and not constraints.named_volumes:
         return Violation("named_volumes", f"{spec.where}: named volume {spec.source[:80]!r}")
+    if spec.source:
+        found = check_existing(spec.source, spec.where, constraints, context)
+        if found is not None:
+            return found
     found = check_driver(spec.driver, f"{spec.where} volume driver", constraints)
     if found is not None:
         return found
     return check_options(spec.driver, spec.options, spec.where, constraints, context)
+
+
+def check_existing(
+    name: str, where: str, constraints: Constraints, context: Context
+) -> Violation | None:
+    """An existing volume is judged by how it was created: it may be a host bind in disguise."""
+    facts = context.volumes.get(name)
+    if facts is None:
+        if context.edge == "plugin":
+            return Violation(
+                "named_volumes",
+                f"{where}: volume {name[:80]!r} may already exist as a host bind, which the "
+                "AuthZ plugin cannot look up; use the seawall proxy or a bind the rule allows",
+            )
+        return None  # the proxy looked it up and found nothing: the engine makes a plain one
+    if not facts.known:
+        return Violation("named_volumes", f"{where}: volume {name[:80]!r} could not be looked up")
+    if not facts.exists:
+        return None
+    label = f"{where} (existing volume {name[:80]!r})"
+    found = check_driver(facts.driver, f"{label} driver", constraints)
+    if found is not None:
+        return found
+    return check_options(facts.driver, facts.options, label, constraints, context)
 
 
 def check_driver(driver: str, where: str, constraints: Constraints) -> Violation | None:

@@ -17,6 +17,7 @@ import json
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -309,6 +310,32 @@ class Connection:
         )
         with contextlib.suppress(OSError):
             self.client.sock.sendall(head.encode() + body)
+            if not keep:
+                _linger(self.client.sock)
+
+
+#: A refused request's unread body is drained for at most this long / this much before the
+#: connection closes, so a client still uploading (docker load, build) reads the answer instead
+#: of failing with "broken pipe" (the "lingering close" of HTTP servers).
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 64 * 1024 * 1024
+
+
+def _linger(sock: socket.socket) -> None:
+    """Half-close, then discard what the client still sends, bounded in time and bytes."""
+    sock.shutdown(socket.SHUT_WR)
+    deadline = time.monotonic() + LINGER_SECONDS
+    buf = bytearray(256 * 1024)
+    drained = 0
+    while drained < LINGER_BYTES:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        sock.settimeout(left)
+        n = sock.recv_into(buf)
+        if n == 0:
+            return
+        drained += n
 
 
 class _Pump:

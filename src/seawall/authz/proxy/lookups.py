@@ -16,7 +16,7 @@ import threading
 from typing import Any
 from urllib.parse import quote
 
-from seawall.authz.model import OWNER_LABEL, ResourceKind, TargetFacts
+from seawall.authz.model import OWNER_LABEL, ResourceKind, TargetFacts, VolumeFacts
 from seawall.authz.proxy.config import Address, connect, parse_address
 from seawall.authz.proxy.http1 import MAX_HEAD, FramingError, parse_response_head
 from seawall.authz.proxy.relay import read_chunked
@@ -59,6 +59,20 @@ class UpstreamLookups:
                 return _UNKNOWN
             return TargetFacts(known=True, exists=True, owner=_label(doc.get("Labels")))
         return _UNKNOWN
+
+    def volume(self, name: str) -> VolumeFacts:
+        """The driver and options an existing named volume was created with."""
+        status, doc = self._get(f"/volumes/{quote(name, safe='')}")
+        if status == 404:
+            return VolumeFacts(name, exists=False)
+        if status != 200 or not isinstance(doc, dict):
+            return VolumeFacts(name, known=False)
+        driver = doc.get("Driver")
+        options = doc.get("Options")
+        opts = {str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else {}
+        return VolumeFacts(
+            name, exists=True, driver=driver if isinstance(driver, str) else "", options=opts
+        )
 
     def _container(self, name: str) -> TargetFacts:
         status, doc = self._get(f"/containers/{name}/json")
