@@ -410,3 +410,21 @@ def test_an_existing_bind_volume_is_judged_as_the_host_path_it_binds(env: Env) -
         assert ok.returncode == 0, _err(ok)
     finally:
         docker("volume", "rm", "-f", etc, plain, check=False)
+
+
+def test_pulls_only_from_the_allowed_registry(env: Env) -> None:
+    """127.0.0.1:5000 is allowed (no registry listens there: the engine's own error comes back),
+    localhost:5001 is denied by seawall before the engine sees it. Both are loopback, so nothing
+    leaves the machine even if a decision were wrong."""
+    allowed = env.docker(env.dev, "pull", f"127.0.0.1:5000/{PREFIX}/absent:1")
+    assert allowed.returncode != 0 and "seawall: denied" not in _err(allowed)
+    for ref in (
+        f"localhost:5001/{PREFIX}/app:1",
+        f"127.0.0.1:5001/{PREFIX}/app:1",
+        f"localhost:5000/{PREFIX}/app:1",  # same port, another spelling of the host: denied
+        f"127.0.0.1:5001/{PREFIX}/app@sha256:{'0' * 64}",
+    ):
+        denied = env.docker(env.dev, "pull", ref)
+        assert "seawall: denied (developer/pull-allowed): registries" in _err(denied), ref
+        run = env.docker(env.dev, "run", "--rm", *HARDENED, ref, "true")
+        assert "seawall: denied (developer/run-hardened): registries" in _err(run), ref
