@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,21 @@ from seawall.authz.policy import (
     action_matches,
     normalise_capability,
 )
+from seawall.authz.policy_yaml import (
+    NAME,
+    Where,
+    boolean,
+    integer,
+    keys,
+    load_yaml,
+    mapping,
+    names,
+    string,
+    texts,
+)
 from seawall.errors import ConfigError
 
 MAX_POLICY_BYTES = 1024 * 1024
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _ACTION_GLOB = re.compile(r"^[a-z*][a-z0-9.*-]*$")
 _VERSION = re.compile(r"^1\.\d{1,3}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -86,20 +97,6 @@ CAPABILITIES = frozenset(
 )
 
 
-class _Where:
-    """A key path inside the policy file, for error messages (``roles.dev.rules[1].actions``)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, path: str, problem: str) -> ConfigError:
-        """A ConfigError naming the file, the key path and the problem."""
-        return ConfigError(
-            f"policy {self.source}: {path}: {problem}",
-            hint="see docs/authz/policy.md; check it with `seawall authz validate FILE`",
-        )
-
-
 def load_policy(path: str | Path) -> Policy:
     """Read and validate the policy at ``path``; raises ConfigError with one clear line."""
     p = Path(path)
@@ -118,10 +115,10 @@ def load_policy(path: str | Path) -> Policy:
 
 def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     """Validate policy YAML text into a ``Policy``."""
-    data = _load_yaml(text, source)
-    where = _Where(source)
-    top = _mapping(where, "(top level)", data)
-    _keys(
+    data = load_yaml(text, source)
+    where = Where(source)
+    top = mapping(where, "(top level)", data)
+    keys(
         where,
         "(top level)",
         top,
@@ -133,14 +130,14 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     roles = _roles(where, top["roles"])
     tokens = _tokens(where, top.get("tokens", {}))
     bindings = _bindings(where, top["bindings"], {r.name for r in roles}, {t.name for t in tokens})
-    min_api = _str(where, "min_api_version", top.get("min_api_version", "1.24"))
+    min_api = string(where, "min_api_version", top.get("min_api_version", "1.24"))
     if not _VERSION.match(min_api) or int(min_api.split(".")[1]) < 24:
         raise where.fail("min_api_version", f"must be 1.24 or later (got {min_api!r})")
-    header = _str(where, "token_header", top.get("token_header", "X-Seawall-Token"))
+    header = string(where, "token_header", top.get("token_header", "X-Seawall-Token"))
     if not _HEADER.match(header):
         raise where.fail("token_header", f"not an HTTP header name: {header!r}")
-    anonymous = _str(where, "anonymous", top.get("anonymous", "local"))
-    if not _NAME.match(anonymous):
+    anonymous = string(where, "anonymous", top.get("anonymous", "local"))
+    if not NAME.match(anonymous):
         raise where.fail("anonymous", f"not a valid subject name: {anonymous!r}")
     return Policy(
         version=POLICY_VERSION,
@@ -155,97 +152,17 @@ def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
     )
 
 
-def _load_yaml(text: str, source: str) -> Any:
-    import yaml
-
-    class _StrictLoader(yaml.SafeLoader):
-        """SafeLoader refusing duplicate keys: YAML would silently keep the last one."""
-
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in seen:
-                line = key_node.start_mark.line + 1
-                raise ConfigError(f"policy {source}: line {line}: duplicate key {key!r}")
-            seen.add(key)
-        return loader.construct_mapping(node)
-
-    _StrictLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-        construct_mapping,
-    )
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        first = str(exc).replace("\n", " ")[:200]
-        raise ConfigError(f"policy {source}: invalid YAML ({first})") from None
-    if data is None:
-        raise ConfigError(f"policy {source}: empty file")
-    return data
-
-
-def _mapping(where: _Where, path: str, value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise where.fail(path, "expected a mapping with string keys")
-    return value
-
-
-def _keys(
-    where: _Where, path: str, value: Mapping[str, Any], *, required: set[str], optional: set[str]
-) -> None:
-    missing = sorted(required - value.keys())
-    if missing:
-        raise where.fail(path, f"missing key {missing[0]!r}")
-    unknown = sorted(value.keys() - required - optional)
-    if unknown:
-        known = ", ".join(sorted(required | optional))
-        raise where.fail(path, f"unknown key {unknown[0]!r} (known: {known})")
-
-
-def _str(where: _Where, path: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise where.fail(path, "expected a non-empty string")
-    return value
-
-
-def _bool(where: _Where, path: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise where.fail(path, f"expected true or false (got {value!r})")
-    return value
-
-
-def _int(where: _Where, path: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise where.fail(path, f"expected an integer >= {minimum} (got {value!r})")
-    return value
-
-
-def _strs(where: _Where, path: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise where.fail(path, "expected a list of non-empty strings")
-    return tuple(value)
-
-
-def _names(where: _Where, path: str, value: Any) -> frozenset[str]:
-    names = _strs(where, path, value)
-    for n in names:
-        if not _NAME.match(n):
-            raise where.fail(path, f"not a valid name: {n!r}")
-    return frozenset(names)
-
-
-def _roles(where: _Where, value: Any) -> tuple[Role, ...]:
-    roles = _mapping(where, "roles", value)
+def _roles(where: Where, value: Any) -> tuple[Role, ...]:
+    roles = mapping(where, "roles", value)
     if not roles:
         raise where.fail("roles", "at least one role is needed")
     out = []
     for name, body in roles.items():
         path = f"roles.{name}"
-        if not _NAME.match(name):
+        if not NAME.match(name):
             raise where.fail(path, "role names are letters, digits, '.', '_', '-', '@'")
-        spec = _mapping(where, path, body)
-        _keys(where, path, spec, required={"rules"}, optional={"description"})
+        spec = mapping(where, path, body)
+        keys(where, path, spec, required={"rules"}, optional={"description"})
         rules_in = spec["rules"]
         if not isinstance(rules_in, list) or not rules_in:
             raise where.fail(f"{path}.rules", "expected a non-empty list of rules")
@@ -262,15 +179,15 @@ def _roles(where: _Where, value: Any) -> tuple[Role, ...]:
     return tuple(out)
 
 
-def _rule(where: _Where, path: str, role: str, index: int, value: Any) -> Rule:
+def _rule(where: Where, path: str, role: str, index: int, value: Any) -> Rule:
     from seawall.authz.routes import ACTIONS
 
-    spec = _mapping(where, path, value)
-    _keys(where, path, spec, required={"actions"}, optional={"name", "scope", "constraints"})
+    spec = mapping(where, path, value)
+    keys(where, path, spec, required={"actions"}, optional={"name", "scope", "constraints"})
     name = spec.get("name", str(index))
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME.match(name):
         raise where.fail(f"{path}.name", f"not a valid rule name: {name!r}")
-    actions = _strs(where, f"{path}.actions", spec["actions"])
+    actions = texts(where, f"{path}.actions", spec["actions"])
     for a in actions:
         if a == "unknown":
             continue
@@ -289,62 +206,62 @@ def _rule(where: _Where, path: str, role: str, index: int, value: Any) -> Rule:
     return Rule(name=f"{role}/{name}", actions=actions, scope=scope, constraints=constraints)
 
 
-def _host_path(where: _Where, path: str, p: str) -> str:
+def _host_path(where: Where, path: str, p: str) -> str:
     bad = not p.startswith("/") or posixpath.normpath(p) != p.rstrip("/") or "//" in p
     if bad and p != "/":
         raise where.fail(path, f"host paths must be absolute and normalised: {p!r}")
     return p.rstrip("/") or "/"
 
 
-def _constraints(where: _Where, path: str, value: Any) -> Constraints:
-    spec = _mapping(where, path, value)
+def _constraints(where: Where, path: str, value: Any) -> Constraints:
+    spec = mapping(where, path, value)
     parsers: dict[str, Callable[[str, Any], Any]] = {
-        "unrestricted": lambda k, v: _bool(where, k, v),
-        "privileged": lambda k, v: _bool(where, k, v),
+        "unrestricted": lambda k, v: boolean(where, k, v),
+        "privileged": lambda k, v: boolean(where, k, v),
         "cap_add": lambda k, v: _caps(where, k, v),
-        "host_paths": lambda k, v: tuple(_host_path(where, k, p) for p in _strs(where, k, v)),
-        "writable_host_paths": lambda k, v: _bool(where, k, v),
-        "named_volumes": lambda k, v: _bool(where, k, v),
-        "volume_drivers": lambda k, v: frozenset(_strs(where, k, v)),
-        "volume_options": lambda k, v: _bool(where, k, v),
+        "host_paths": lambda k, v: tuple(_host_path(where, k, p) for p in texts(where, k, v)),
+        "writable_host_paths": lambda k, v: boolean(where, k, v),
+        "named_volumes": lambda k, v: boolean(where, k, v),
+        "volume_drivers": lambda k, v: frozenset(texts(where, k, v)),
+        "volume_options": lambda k, v: boolean(where, k, v),
         "host_namespaces": lambda k, v: _choices(where, k, v, NAMESPACES),
-        "devices": lambda k, v: _bool(where, k, v),
-        "unconfined": lambda k, v: _bool(where, k, v),
-        "cgroup_parent": lambda k, v: _bool(where, k, v),
-        "runtimes": lambda k, v: frozenset(_strs(where, k, v)),
-        "sysctls": lambda k, v: _strs(where, k, v),
-        "exec_privileged": lambda k, v: _bool(where, k, v),
+        "devices": lambda k, v: boolean(where, k, v),
+        "unconfined": lambda k, v: boolean(where, k, v),
+        "cgroup_parent": lambda k, v: boolean(where, k, v),
+        "runtimes": lambda k, v: frozenset(texts(where, k, v)),
+        "sysctls": lambda k, v: texts(where, k, v),
+        "exec_privileged": lambda k, v: boolean(where, k, v),
         "registries": lambda k, v: None if v == "any" else _registries(where, k, v),
-        "non_root": lambda k, v: _bool(where, k, v),
+        "non_root": lambda k, v: boolean(where, k, v),
         "require_resources": lambda k, v: _choices(where, k, v, RESOURCES),
-        "build_host_network": lambda k, v: _bool(where, k, v),
-        "plugin_privileges": lambda k, v: _bool(where, k, v),
+        "build_host_network": lambda k, v: boolean(where, k, v),
+        "plugin_privileges": lambda k, v: boolean(where, k, v),
     }
-    _keys(where, path, spec, required=set(), optional=set(parsers))
+    keys(where, path, spec, required=set(), optional=set(parsers))
     values = {key: parsers[key](f"{path}.{key}", raw) for key, raw in spec.items()}
     if values.get("unrestricted") and len(values) > 1:
         raise where.fail(path, "'unrestricted: true' cannot be combined with other constraints")
     return Constraints(**values)
 
 
-def _caps(where: _Where, path: str, value: Any) -> frozenset[str]:
-    caps = frozenset(normalise_capability(c) for c in _strs(where, path, value))
+def _caps(where: Where, path: str, value: Any) -> frozenset[str]:
+    caps = frozenset(normalise_capability(c) for c in texts(where, path, value))
     unknown = sorted(caps - CAPABILITIES)
     if unknown:
         raise where.fail(path, f"unknown capability {unknown[0]!r}")
     return caps
 
 
-def _choices(where: _Where, path: str, value: Any, allowed: frozenset[str]) -> frozenset[str]:
-    got = frozenset(_strs(where, path, value))
+def _choices(where: Where, path: str, value: Any, allowed: frozenset[str]) -> frozenset[str]:
+    got = frozenset(texts(where, path, value))
     bad = sorted(got - allowed)
     if bad:
         raise where.fail(path, f"unknown value {bad[0]!r} (known: {', '.join(sorted(allowed))})")
     return got
 
 
-def _registries(where: _Where, path: str, value: Any) -> tuple[str, ...]:
-    regs = _strs(where, path, value)
+def _registries(where: Where, path: str, value: Any) -> tuple[str, ...]:
+    regs = texts(where, path, value)
     for r in regs:
         if r != r.lower() or "://" in r or r.startswith("/") or r.endswith("/") or " " in r:
             raise where.fail(
@@ -353,16 +270,16 @@ def _registries(where: _Where, path: str, value: Any) -> tuple[str, ...]:
     return regs
 
 
-def _tokens(where: _Where, value: Any) -> tuple[TokenSpec, ...]:
-    spec = _mapping(where, "tokens", value)
+def _tokens(where: Where, value: Any) -> tuple[TokenSpec, ...]:
+    spec = mapping(where, "tokens", value)
     out = []
     for name, body in spec.items():
         path = f"tokens.{name}"
-        if not _NAME.match(name):
+        if not NAME.match(name):
             raise where.fail(path, "token names are letters, digits, '.', '_', '-', '@'")
-        entry = _mapping(where, path, body)
-        _keys(where, path, entry, required={"sha256"}, optional=set())
-        digest = _str(where, f"{path}.sha256", entry["sha256"])
+        entry = mapping(where, path, body)
+        keys(where, path, entry, required={"sha256"}, optional=set())
+        digest = string(where, f"{path}.sha256", entry["sha256"])
         if not _SHA256.match(digest):
             raise where.fail(
                 f"{path}.sha256",
@@ -373,30 +290,30 @@ def _tokens(where: _Where, value: Any) -> tuple[TokenSpec, ...]:
     return tuple(out)
 
 
-def _bindings(where: _Where, value: Any, roles: set[str], tokens: set[str]) -> tuple[Binding, ...]:
+def _bindings(where: Where, value: Any, roles: set[str], tokens: set[str]) -> tuple[Binding, ...]:
     if not isinstance(value, list):
         raise where.fail("bindings", "expected a list of bindings")
     out = []
     for i, body in enumerate(value):
         path = f"bindings[{i}]"
-        spec = _mapping(where, path, body)
-        _keys(
+        spec = mapping(where, path, body)
+        keys(
             where,
             path,
             spec,
             required={"role"},
             optional={"users", "groups", "certs", "tokens", "anonymous"},
         )
-        role = _str(where, f"{path}.role", spec["role"])
+        role = string(where, f"{path}.role", spec["role"])
         if role not in roles:
             raise where.fail(f"{path}.role", f"no role named {role!r}")
         binding = Binding(
             role=role,
-            users=_names(where, f"{path}.users", spec.get("users", [])),
-            groups=_names(where, f"{path}.groups", spec.get("groups", [])),
-            certs=frozenset(_strs(where, f"{path}.certs", spec.get("certs", []))),
-            tokens=_names(where, f"{path}.tokens", spec.get("tokens", [])),
-            anonymous=_bool(where, f"{path}.anonymous", spec.get("anonymous", False)),
+            users=names(where, f"{path}.users", spec.get("users", [])),
+            groups=names(where, f"{path}.groups", spec.get("groups", [])),
+            certs=frozenset(texts(where, f"{path}.certs", spec.get("certs", []))),
+            tokens=names(where, f"{path}.tokens", spec.get("tokens", [])),
+            anonymous=boolean(where, f"{path}.anonymous", spec.get("anonymous", False)),
         )
         unknown = sorted(binding.tokens - tokens)
         if unknown:
@@ -409,14 +326,14 @@ def _bindings(where: _Where, value: Any, roles: set[str], tokens: set[str]) -> t
     return tuple(out)
 
 
-def _log(where: _Where, value: Any) -> LogSpec:
-    spec = _mapping(where, "log", value)
-    _keys(where, "log", spec, required=set(), optional={"path", "max_bytes", "keep"})
+def _log(where: Where, value: Any) -> LogSpec:
+    spec = mapping(where, "log", value)
+    keys(where, "log", spec, required=set(), optional={"path", "max_bytes", "keep"})
     path = spec.get("path")
     if path is not None and (not isinstance(path, str) or not path.startswith("/")):
         raise where.fail("log.path", "expected an absolute file path")
     return LogSpec(
         path=path,
-        max_bytes=_int(where, "log.max_bytes", spec.get("max_bytes", 10 * 1024 * 1024), 4096),
-        keep=_int(where, "log.keep", spec.get("keep", 5), 0),
+        max_bytes=integer(where, "log.max_bytes", spec.get("max_bytes", 10 * 1024 * 1024), 4096),
+        keep=integer(where, "log.keep", spec.get("keep", 5), 0),
     )
