@@ -80,3 +80,17 @@ def test_check_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         == 2
     )
     assert "no such file" in capsys.readouterr().err
+
+
+def test_check_simulates_the_chosen_edge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--owner / --container-user stand in for the proxy's lookups; the plugin looks nothing up."""
+    exec_body = tmp_path / "exec.json"
+    exec_body.write_text(json.dumps({"Cmd": ["sh"], "User": ""}))
+    args = ["--cert", "developer", "--method", "POST", "--uri", "/v1.41/containers/c1/exec"]
+    args += ["--body", str(exec_body), "--owner", "developer", "--container-user", "1000"]
+    assert _check(*args) == 0
+    assert capsys.readouterr().out.startswith("allow\tdeveloper/operate-own")
+    assert _check(*args, "--edge", "plugin") == 1
+    assert "scope owned" in capsys.readouterr().out

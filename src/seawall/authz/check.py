@@ -18,7 +18,7 @@ contexts, archive uploads).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from seawall.authz.constraints import (
     Violation,
@@ -43,6 +43,7 @@ from seawall.authz.model import ApiRequest, Context, Subject
 from seawall.authz.policy import Constraints
 from seawall.authz.spec import Section, SpecError, host_sections
 from seawall.authz.spec_mounts import (
+    MountSpec,
     all_mounts,
     device_path,
     mount_host_paths,
@@ -118,6 +119,18 @@ def needs_body(action: str, request: ApiRequest) -> bool:
     return action in BODY_ACTIONS
 
 
+def _mount_groups(action: str, top: Section) -> Iterator[tuple[MountSpec, ...]]:
+    """The mounts a create/start body (per HostConfig section) or a service asks for.
+
+    A generator, so a malformed later section leaves what earlier ones gave to the caller.
+    """
+    if action in ("container.create", "container.start"):
+        for section in host_sections(top):
+            yield all_mounts(section)
+    elif action in ("service.create", "service.update"):
+        yield mounts(_container_spec(top))
+
+
 def host_paths(
     action: str, body: Mapping[str, object] | None, *, top: Section | None = None
 ) -> tuple[str, ...]:
@@ -134,14 +147,11 @@ def host_paths(
         top = Section.of(body)
     found: list[str] = []
     try:
-        if action in ("container.create", "container.start"):
-            for section in host_sections(top):
-                found.extend(mount_host_paths(all_mounts(section)))
-        elif action in ("service.create", "service.update"):
-            found.extend(mount_host_paths(mounts(_container_spec(top))))
-        elif action == "volume.create":
+        if action == "volume.create":
             device = device_path(top.text_map("DriverOpts"))
             found.extend([device] if device else [])
+        for specs in _mount_groups(action, top):
+            found.extend(mount_host_paths(specs))
     except SpecError:
         pass
     return tuple(dict.fromkeys(found))
@@ -155,25 +165,17 @@ def volume_names(
     The edge looks each one up: an existing volume is judged by its own driver and options
     (the engine ignores a container's inline options for a volume that already exists).
     """
-    if not body or action not in _VOLUME_ACTIONS:
+    if not body:
         return ()
     if top is None:
         top = Section.of(body)
     found: list[str] = []
     try:
-        if action in ("container.create", "container.start"):
-            for section in host_sections(top):
-                found.extend(mount_volume_names(all_mounts(section)))
-        else:
-            found.extend(mount_volume_names(mounts(_container_spec(top))))
+        for specs in _mount_groups(action, top):
+            found.extend(mount_volume_names(specs))
     except SpecError:
         pass
     return tuple(dict.fromkeys(found))
-
-
-_VOLUME_ACTIONS = frozenset(
-    {"container.create", "container.start", "service.create", "service.update"}
-)
 
 
 def check(

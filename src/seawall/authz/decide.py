@@ -67,8 +67,7 @@ class Prepared:
     @property
     def resource(self) -> str:
         """``kind:ident`` of the target, or the kind alone."""
-        kind = self.route.kind.value if self.route.kind else "-"
-        return f"{kind}:{self.route.ident}" if self.route.ident else kind
+        return _resource(self.route)
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

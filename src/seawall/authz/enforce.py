@@ -19,6 +19,7 @@ from seawall.authz.decide import CREATE_ACTIONS, Prepared, judge, prepare
 from seawall.authz.gather import path_facts
 from seawall.authz.log import DecisionLog
 from seawall.authz.model import (
+    ENGINE_SOCKETS,
     OWNER_LABEL,
     ApiRequest,
     Context,
@@ -115,7 +116,7 @@ class Enforcer:
         self.holder = policy
         # The engine's sockets plus seawall's own (the proxy's listener): a container that
         # binds the proxy socket would reach the engine as whatever uid it chooses, root too.
-        self.sockets = tuple(dict.fromkeys((*Context().engine_sockets, *sockets)))
+        self.sockets = tuple(dict.fromkeys((*ENGINE_SOCKETS, *sockets)))
         self.edge = edge
         self.lookups = lookups
         self.log = log

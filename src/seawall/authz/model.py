@@ -20,6 +20,9 @@ OWNER_LABEL = "io.seawall.owner"
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
+#: Where the engine's API socket lives on a host (binds of them or a parent are always denied).
+ENGINE_SOCKETS = ("/var/run/docker.sock", "/run/docker.sock")
+
 
 class SubjectKind(StrEnum):
     """How a caller was identified."""
@@ -156,7 +159,7 @@ class Context:
     volumes: Mapping[str, VolumeFacts] = field(default_factory=dict)
     #: Where the engine's own API socket lives on the host; binds of it or of any parent
     #: directory are always denied.
-    engine_sockets: tuple[str, ...] = ("/var/run/docker.sock", "/run/docker.sock")
+    engine_sockets: tuple[str, ...] = ENGINE_SOCKETS
     #: Which enforcement point asks: "plugin" or "proxy" (the plugin cannot verify ownership).
     edge: str = "proxy"
 

@@ -19,7 +19,7 @@ from seawall.errors import ConfigError, UsageError
 if TYPE_CHECKING:  # the commands import these lazily: `seawall --help` stays fast
     from seawall.authz.enforce import PolicyHolder
     from seawall.authz.log import DecisionLog
-    from seawall.authz.model import Subject
+    from seawall.authz.model import ResourceKind, Subject, TargetFacts, VolumeFacts
     from seawall.authz.policy import Policy
 
 _POLICY = click.option(
@@ -93,32 +93,53 @@ def check(
     container_user: str | None,
     edge: str,
 ) -> int:
-    """Print the decision and the rule for one request: exit 0 allow, 1 deny, 2 error."""
-    from seawall.authz.decide import Prepared, judge, prepare
-    from seawall.authz.gather import path_facts
-    from seawall.authz.model import Context, Decision, TargetFacts
+    """Print the decision and the rule for one request: exit 0 allow, 1 deny, 2 error.
+
+    The request goes through the same Enforcer as the chosen edge, with --owner and
+    --container-user standing in for the proxy's lookups (named volumes count as new ones);
+    like the real plugin, --edge plugin looks nothing up.
+    """
+    from seawall.authz.enforce import Enforcer, PolicyHolder
+    from seawall.authz.model import Decision, TargetFacts
     from seawall.authz.policy_load import load_policy
     from seawall.authz.request import RequestRejected, normalise
 
     policy = load_policy(policy_path)
     subject = _subject(policy, user, groups, cert, token_name, anonymous)
     body = _read_body(body_path)
+    known = owner is not None or container_user is not None
+    target = TargetFacts(known=known, exists=known, owner=owner, user=container_user)
+    enforcer = Enforcer(
+        PolicyHolder(None, policy),
+        edge=edge,
+        lookups=None if edge == "plugin" else _GivenFacts(target),
+    )
     try:
         request = normalise(method, uri, body=body, body_sent=bool(body))
     except RequestRejected as exc:
         decision = Decision(False, exc.guard, exc.reason)
     else:
-        prepared = prepare(policy, subject, request)
-        if isinstance(prepared, Prepared):
-            known = owner is not None or container_user is not None
-            target = TargetFacts(known=known, exists=known, owner=owner, user=container_user)
-            paths = path_facts(prepared.paths, subject)
-            decision = judge(prepared, Context(target=target, paths=paths, edge=edge))
-        else:
-            decision = prepared
+        decision = enforcer.authorize(subject, request).decision
     verdict = "allow" if decision.allow else "deny"
     click.echo(f"{verdict}\t{decision.rule}\t{decision.action or '-'}\t{decision.reason}")
     return 0 if decision.allow else 1
+
+
+class _GivenFacts:
+    """``Lookups`` answering from the command line instead of an engine."""
+
+    def __init__(self, target: TargetFacts) -> None:
+        self._target = target
+
+    def target(self, kind: ResourceKind, ident: str) -> TargetFacts:
+        """The facts given with --owner / --container-user, whatever the object."""
+        return self._target
+
+    def volume(self, name: str) -> VolumeFacts:
+        """No engine to ask: every named volume is judged as one the engine would create."""
+        from seawall.authz.model import VolumeFacts
+
+        return VolumeFacts(name, exists=False)
 
 
 def _subject(
