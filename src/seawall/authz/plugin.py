@@ -46,7 +46,6 @@ import contextlib
 import logging
 import os
 import re
-import socket
 import socketserver
 import stat
 import threading
@@ -69,6 +68,7 @@ from seawall.authz.plugin_wire import (
     parse_wire_request,
 )
 from seawall.authz.request import RequestRejected, normalise
+from seawall.authz.unixsock import live_socket
 from seawall.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:  # the decision engine is imported by whoever builds the Enforcer
@@ -307,13 +307,9 @@ def _clear_stale(path: str) -> None:
         return
     if not stat.S_ISSOCK(st.st_mode):
         raise ConfigError(f"{path} exists and is not a socket; not replacing it")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1.0)
-        try:
-            probe.connect(path)
-        except OSError:
-            os.unlink(path)
-            return
+    if not live_socket(path):
+        os.unlink(path)
+        return
     raise ConfigError(
         f"another process is serving {path}", hint="stop it first, or use another --name"
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import stat
 import sys
 import threading
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from seawall.authz.proxy.connection import Connection, Shared
 from seawall.authz.proxy.http1 import MAX_HEAD, FramingError, parse_response_head
 from seawall.authz.proxy.peercred import peer_credentials
 from seawall.authz.proxy.stream import Reader
+from seawall.authz.unixsock import live_socket
 
 if TYPE_CHECKING:
     from seawall.authz.enforce import Enforcer
@@ -144,18 +144,9 @@ def _check_engine(upstream: Address) -> None:
 
 
 def _refuse_live(path: str) -> None:
-    """Refuse to replace a socket another process still accepts connections on."""
-    try:
-        if not stat.S_ISSOCK(os.lstat(path).st_mode):
-            return  # open_listener refuses non-sockets with its own message
-    except OSError:
-        return
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.settimeout(1.0)
-        probe.connect(path)
-    except OSError:
-        return  # stale: nobody listens
-    finally:
-        probe.close()
-    raise ProxyError(f"{path} is in use by another process; not replacing it")
+    """Refuse to replace a socket another process still accepts connections on.
+
+    (open_listener refuses non-sockets with its own message and replaces stale sockets.)
+    """
+    if live_socket(path):
+        raise ProxyError(f"{path} is in use by another process; not replacing it")
