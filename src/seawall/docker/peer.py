@@ -13,10 +13,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from seawall.docker.peercred import peer_credentials
 
 #: Seconds to wait for the endpoint to accept a connection.
 CONNECT_TIMEOUT = 2.0
@@ -128,9 +129,7 @@ def _peer_pid(path: str) -> tuple[int | None, str | None]:
     try:
         sock.settimeout(CONNECT_TIMEOUT)
         sock.connect(path)
-        raw = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        pid, _uid, _gid = struct.unpack("3i", raw)
-        return pid, None
+        return peer_credentials(sock).pid, None
     except OSError as exc:
         return None, exc.strerror or str(exc)
     finally:

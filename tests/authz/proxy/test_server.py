@@ -15,7 +15,7 @@ import pytest
 from seawall.authz.model import OWNER_LABEL, ResourceKind, TargetFacts
 from seawall.authz.proxy import ProxyConfig, ProxyError, UpstreamLookups, serve
 from seawall.authz.proxy.config import parse_address
-from seawall.authz.proxy.peercred import peer_credentials
+from seawall.docker.peercred import peer_credentials
 from tests.authz.proxy.fakes import (
     FakeEnforcer,
     FakeEngine,

@@ -10,7 +10,8 @@ attach/exec sessions pass through unchanged::
 
 Modules: ``http1`` (strict heads), ``stream`` (buffers), ``relay`` (bodies, splice),
 ``upstream`` (relaying answers), ``connection`` (one client), ``server`` (listener),
-``lookups`` (target facts from the engine), ``peercred`` and ``config``.
+``lookups`` (target facts from the engine) and ``config``; callers are identified with
+``seawall.docker.peercred``.
 """
 
 from __future__ import annotations

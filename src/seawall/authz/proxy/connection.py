@@ -31,12 +31,12 @@ from seawall.authz.proxy.http1 import (
     RequestHead,
     parse_request_head,
 )
-from seawall.authz.proxy.peercred import PeerCred
 from seawall.authz.proxy.relay import copy_chunked, copy_length, read_chunked
 from seawall.authz.proxy.stream import PeerGone, Pipe, Reader
 from seawall.authz.proxy.upstream import UpstreamError, relay_response
 from seawall.authz.request import RequestRejected, normalise
 from seawall.authz.routes import BodyKind, match
+from seawall.docker.peercred import PeerCred
 
 if TYPE_CHECKING:
     from seawall.authz.enforce import Enforcer

@@ -28,9 +28,9 @@ from seawall.authz.proxy.config import (
 )
 from seawall.authz.proxy.connection import Connection, Shared
 from seawall.authz.proxy.http1 import MAX_HEAD, FramingError, parse_response_head
-from seawall.authz.proxy.peercred import peer_credentials
 from seawall.authz.proxy.stream import Reader
 from seawall.authz.unixsock import live_socket
+from seawall.docker.peercred import peer_credentials
 
 if TYPE_CHECKING:
     from seawall.authz.enforce import Enforcer

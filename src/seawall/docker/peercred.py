@@ -1,7 +1,8 @@
 """Who is on the other end of a unix socket, according to the kernel (SO_PEERCRED).
 
 The credentials are those the peer had when it called ``connect``; they cannot be forged by
-anything the peer sends, which is what makes per-user rules on a local socket possible.
+anything the peer sends, which is what makes per-user rules on a local socket possible (the
+authz proxy) and tells which process serves an engine socket (``seawall.docker.peer``).
 """
 
 from __future__ import annotations
