@@ -24,14 +24,15 @@ from seawall.authz.policy import Policy
 #: Seconds a user's name and groups are cached.
 NSS_TTL = 30.0
 
-_cache: dict[int, tuple[float, str, frozenset[str]]] = {}
+#: (uid, gid) -> (when, name, groups): the connection's gid is part of the answer.
+_cache: dict[tuple[int, int], tuple[float, str, frozenset[str]]] = {}
 _lock = threading.Lock()
 
 
 def _nss(uid: int, gid: int) -> tuple[str, frozenset[str]]:
     now = time.monotonic()
     with _lock:
-        hit = _cache.get(uid)
+        hit = _cache.get((uid, gid))
     if hit is not None and now - hit[0] < NSS_TTL:
         return hit[1], hit[2]
     try:
@@ -50,7 +51,7 @@ def _nss(uid: int, gid: int) -> tuple[str, frozenset[str]]:
             groups.add(f"#{g}")
     result = (name, frozenset(groups))
     with _lock:
-        _cache[uid] = (now, *result)
+        _cache[(uid, gid)] = (now, *result)
     return result
 
 
